@@ -1,0 +1,118 @@
+"""From ranked candidates to a diagnosis in the caller's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.engine.index import Index
+from app.engine.matcher import Candidate, match
+from app.engine.model import Entry, Lang
+from app.engine.normalize import guess_language, normalize, tokenize
+from app.engine.results import (
+    Alternative, CatalogInfo, Diagnosis, DiagnosisDoc, DiagnosisStep, DiagnoseResult, Explanation, Span,
+)
+
+__all__ = ["DiagnoseOptions", "diagnose", "choose_language", "describe_entry"]
+
+_MATCHED_TEXT_MAX = 300
+
+
+@dataclass(frozen=True)
+class DiagnoseOptions:
+    """How a diagnosis is made; the service fills it from its settings."""
+
+    threshold: float = 0.6
+    limit: int = 3
+    max_segments: int = 2000
+
+
+def diagnose(
+    index: Index,
+    text: str,
+    *,
+    lang: Lang | None = None,
+    accept_language: Lang | None = None,
+    options: DiagnoseOptions = DiagnoseOptions(),
+) -> DiagnoseResult:
+    """Diagnose ``text`` against ``index``: the best entry if its confidence reaches the threshold."""
+    ranked = match(index, text, max_segments=options.max_segments)
+    top = ranked[0] if ranked else None
+    matched = top is not None and top.confidence >= options.threshold
+    answer_lang = choose_language(text, lang, top if matched else None, accept_language)
+    others = ranked[1:] if matched else ranked
+    return DiagnoseResult(
+        matched=matched,
+        lang=answer_lang,
+        diagnosis=describe_entry(index, top, answer_lang) if matched else None,
+        alternatives=[_alternative(index, c, answer_lang) for c in others[: options.limit]],
+        catalog=CatalogInfo(version=index.catalog.version, entries=len(index.catalog)),
+    )
+
+
+def choose_language(text: str, lang: Lang | None, top: Candidate | None, fallback: Lang | None) -> Lang:
+    """``lang`` if given, else the language of the matched wording or of the input, else ``fallback``, else English."""
+    if lang:
+        return lang
+    if top is not None and top.message is not None and top.message.score >= 0.5:
+        return top.message.variant.lang  # type: ignore[return-value]
+    guessed = guess_language(tokenize(normalize(text[:5000])))
+    return guessed or fallback or "en"  # type: ignore[return-value]
+
+
+def describe_entry(index: Index, candidate: Candidate, lang: Lang) -> Diagnosis:
+    entry = index.catalog.entries[candidate.entry_id]
+    return Diagnosis(
+        entry_id=entry.id,
+        category=entry.category,
+        title=entry.title.get(lang),
+        codes=list(entry.codes),
+        confidence=round(candidate.confidence, 3),
+        retryable=entry.retryable,
+        retry_after_seconds=entry.retry_after_seconds,
+        causes=[c.get(lang) for c in entry.causes],
+        steps=_steps(entry, lang),
+        docs=[DiagnosisDoc(title=d.title.get(lang), url=d.url) for d in entry.docs],
+        related=list(entry.related),
+        explanation=explain(candidate),
+    )
+
+
+def _steps(entry: Entry, lang: Lang) -> list[DiagnosisStep]:
+    return [
+        DiagnosisStep(position=i, kind=s.kind, text=s.text(lang), command=s.command)
+        for i, s in enumerate(entry.steps, start=1)
+    ]
+
+
+def _alternative(index: Index, candidate: Candidate, lang: Lang) -> Alternative:
+    entry = index.catalog.entries[candidate.entry_id]
+    return Alternative(
+        entry_id=entry.id,
+        category=entry.category,
+        title=entry.title.get(lang),
+        confidence=round(candidate.confidence, 3),
+        explanation=explain(candidate),
+    )
+
+
+def explain(candidate: Candidate) -> Explanation:
+    msg, code = candidate.message, candidate.code
+    span = None
+    matched_text = None
+    if code is not None and (msg is None or candidate.method == "code"):
+        span = Span(start=code.start, end=code.end)
+        matched_text = code.code
+    elif msg is not None:
+        span = Span(start=msg.segment.start, end=msg.segment.end)
+        matched_text = msg.segment.text.strip()[:_MATCHED_TEXT_MAX]
+    return Explanation(
+        method=candidate.method,  # type: ignore[arg-type]
+        code=code.code if code else None,
+        variant=msg.variant.text if msg else None,
+        variant_lang=msg.variant.lang if msg else None,  # type: ignore[arg-type]
+        span=span,
+        matched_text=matched_text,
+        json_path=msg.segment.path if msg else None,
+        score=round(msg.score, 3) if msg else 0.0,
+        note=candidate.note,
+    )

@@ -1,0 +1,133 @@
+"""The search index built once from a catalogue: codes, message variants, token weights.
+
+Boilerplate that several entries share ("Retentez l'opération dans quelques
+minutes", "contact Microsoft Support") is cut out of each variant's *core*, and
+every token is weighted by how rare it is across entries, so shared wording
+cannot decide between entries.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from app.engine.catalog import Catalog
+from app.engine.model import Message
+from app.engine.normalize import normalize, tokenize
+
+__all__ = ["Index", "Variant", "build_index", "code_key"]
+
+_CLAUSE_SPLIT = re.compile(r"\s[-:]\s|[.;!?,](?:\s|$)|\s-(?=\w)")
+_MIN_CLAUSE_TOKENS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One message wording of one entry, normalised for matching."""
+
+    entry_id: str
+    lang: str
+    kind: str
+    text: str  # as published
+    core: str  # normalised, boilerplate removed
+    tokens: frozenset[str]
+    weight: float  # sum of the idf of its tokens
+    clauses: tuple[tuple[str, float], ...]  # each clause of the core with its idf weight
+
+
+@dataclass(frozen=True)
+class Index:
+    """Everything the matcher needs, derived from one catalogue."""
+
+    catalog: Catalog
+    variants: tuple[Variant, ...]
+    postings: dict[str, tuple[int, ...]]
+    idf: dict[str, float]
+    codes: dict[str, frozenset[str]]  # code_key -> entry ids
+    weak_codes: frozenset[str]
+    boilerplate: frozenset[str]
+
+
+def code_key(code: str) -> str:
+    """Codes compare without regard to case."""
+    return code.casefold()
+
+
+def build_index(catalog: Catalog) -> Index:
+    """Normalise every message of ``catalog`` once and index it."""
+    normalized = [
+        (entry.id, msg, normalize(msg.text)) for entry in catalog for msg in entry.messages
+    ]
+    boilerplate = _find_boilerplate(normalized)
+    cores = [(eid, msg, _core(norm, boilerplate)) for eid, msg, norm in normalized]
+    idf = _idf(cores, len(catalog))
+    variants = tuple(_variant(eid, msg, core, idf) for eid, msg, core in cores)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, variant in enumerate(variants):
+        for token in variant.tokens:
+            postings[token].append(i)
+    codes: dict[str, set[str]] = defaultdict(set)
+    for entry in catalog:
+        for code in entry.codes:
+            codes[code_key(code)].add(entry.id)
+    return Index(
+        catalog=catalog,
+        variants=variants,
+        postings={t: tuple(ids) for t, ids in postings.items()},
+        idf=idf,
+        codes={k: frozenset(v) for k, v in codes.items()},
+        weak_codes=frozenset(code_key(c) for c in catalog.meta.weak_codes),
+        boilerplate=frozenset(boilerplate),
+    )
+
+
+def _variant(entry_id: str, msg: Message, core: str, idf: dict[str, float]) -> Variant:
+    def weigh(text: str) -> float:
+        return sum(idf.get(t, 0.0) for t in set(tokenize(text)))
+
+    clauses = tuple((c, weigh(c)) for c in _clauses(core)) or ((core, weigh(core)),)
+    return Variant(
+        entry_id=entry_id,
+        lang=msg.lang,
+        kind=msg.kind,
+        text=msg.text,
+        core=core,
+        tokens=frozenset(tokenize(core)),
+        weight=weigh(core),
+        clauses=clauses,
+    )
+
+
+def _clauses(normalized: str) -> list[str]:
+    parts = (p.strip(" .,;:-\"'") for p in _CLAUSE_SPLIT.split(normalized))
+    return [p for p in parts if p]
+
+
+def _find_boilerplate(normalized: list[tuple[str, object, str]]) -> set[str]:
+    """Clauses that appear in the messages of two entries or more."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for entry_id, _msg, norm in normalized:
+        for clause in _clauses(norm):
+            if len(tokenize(clause)) >= _MIN_CLAUSE_TOKENS:
+                owners[clause].add(entry_id)
+    return {clause for clause, ids in owners.items() if len(ids) >= 2}
+
+
+def _core(normalized: str, boilerplate: set[str]) -> str:
+    kept = [c for c in _clauses(normalized) if c not in boilerplate]
+    return " . ".join(kept) if kept else normalized
+
+
+def _idf(cores: list[tuple[str, object, str]], entry_count: int) -> dict[str, float]:
+    """Inverse document frequency of each token, counting entries (not variants) as documents."""
+    per_entry: dict[str, set[str]] = defaultdict(set)
+    for entry_id, _msg, core in cores:
+        per_entry[entry_id].update(tokenize(core))
+    df = Counter(t for tokens in per_entry.values() for t in tokens)
+    n = max(entry_count, 1)
+    return {
+        t: 0.0 if t.startswith("<") else math.log((n + 1) / (count + 0.5))
+        for t, count in df.items()
+    }

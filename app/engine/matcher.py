@@ -1,0 +1,175 @@
+"""Ranking catalogue entries against an input, in layers.
+
+1. Error codes: a documented code in the input names its entry outright
+   (weak codes, shared with other services, only support a message match).
+2. Messages: each segment of the input picks candidate variants through the
+   token index (rare tokens weigh more), then rapidfuzz aligns each candidate's
+   core wording inside the segment.
+
+Both layers feed one ranking of entries; ``Candidate.score`` is in [0, 1].
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz
+
+from app.engine.index import Index, Variant, code_key
+from app.engine.normalize import normalize, tokenize
+from app.engine.segments import Segment, split_segments
+
+__all__ = ["Candidate", "CodeHit", "match"]
+
+_CODE_TOKEN = re.compile(r"[A-Za-z0-9_]{4,}")
+_MIN_IDF = 0.15
+_CANDIDATES_PER_SEGMENT = 12
+_MIN_COVERAGE = 0.2
+_W_FUZZ, _W_RECALL, _W_PRECISION = 0.5, 0.2, 0.3
+_CLAUSE_WEIGHT = 7.0  # idf weight a clause needs to decide alone (about three rare words)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeHit:
+    code: str  # as written in the input
+    start: int
+    end: int
+    weak: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MessageHit:
+    variant: Variant
+    segment: Segment
+    score: float
+    fuzz: float
+    coverage: float
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One entry with the evidence that ranks it."""
+
+    entry_id: str
+    score: float
+    confidence: float
+    method: str  # "code", "message" or "code+message"
+    code: CodeHit | None = None
+    message: MessageHit | None = None
+    note: str | None = None
+
+
+def match(index: Index, text: str, *, max_segments: int = 2000) -> list[Candidate]:
+    """All entries with any evidence in ``text``, best first."""
+    codes = _find_codes(index, text)
+    messages = _best_messages(index, split_segments(text, max_segments=max_segments))
+    ranked = _combine(codes, messages)
+    return _annotate_conflict(ranked, messages)
+
+
+def _find_codes(index: Index, text: str) -> dict[str, CodeHit]:
+    hits: dict[str, CodeHit] = {}
+    for token in _CODE_TOKEN.finditer(text):
+        key = code_key(token.group())
+        for entry_id in index.codes.get(key, ()):
+            if entry_id not in hits:
+                weak = key in index.weak_codes
+                hits[entry_id] = CodeHit(token.group(), token.start(), token.end(), weak)
+    return hits
+
+
+def _best_messages(index: Index, segments: list[Segment]) -> dict[str, MessageHit]:
+    best: dict[str, MessageHit] = {}
+    for segment in segments:
+        for hit in _score_segment(index, segment):
+            current = best.get(hit.variant.entry_id)
+            if current is None or hit.score > current.score:
+                best[hit.variant.entry_id] = hit
+    return best
+
+
+def _score_segment(index: Index, segment: Segment) -> list[MessageHit]:
+    norm = normalize(segment.text)
+    shared: dict[int, float] = defaultdict(float)
+    segment_weight = 0.0
+    for token in set(tokenize(norm)):
+        weight = index.idf.get(token, 0.0)
+        if weight < _MIN_IDF:
+            continue
+        segment_weight += weight
+        for vi in index.postings.get(token, ()):
+            shared[vi] += weight
+    ranked = sorted(
+        ((w / index.variants[vi].weight, w, vi) for vi, w in shared.items() if index.variants[vi].weight),
+        reverse=True,
+    )[:_CANDIDATES_PER_SEGMENT]
+    return [
+        _fine_score(index.variants[vi], segment, norm, recall, w / segment_weight)
+        for recall, w, vi in ranked
+        if recall >= _MIN_COVERAGE
+    ]
+
+
+def _fine_score(variant: Variant, segment: Segment, norm: str, recall: float, precision: float) -> MessageHit:
+    """Align each clause of the variant inside the segment; the best informative clause counts.
+
+    A clause carrying little weight (few rare words) cannot score high alone.
+    ``recall`` is the share of the variant's weight present in the segment
+    (truncated inputs hold less of it); ``precision`` the share of the
+    segment's known words that the variant explains (words the catalogue
+    never uses, such as VM names, weigh nothing).
+    """
+    ratio = max(
+        fuzz.partial_ratio(clause, norm, processor=None) / 100.0 * min(1.0, weight / _CLAUSE_WEIGHT)
+        for clause, weight in variant.clauses
+    )
+    score = _W_FUZZ * ratio + _W_RECALL * min(recall, 1.0) + _W_PRECISION * min(precision, 1.0)
+    return MessageHit(variant, segment, score, ratio, recall)
+
+
+def message_confidence(score: float) -> float:
+    """Map a message score to a confidence (fitted on the catalogue's examples)."""
+    return 1.0 / (1.0 + math.exp(-14.0 * (score - 0.68)))
+
+
+def _combine(codes: dict[str, CodeHit], messages: dict[str, MessageHit]) -> list[Candidate]:
+    sharers: dict[str, int] = defaultdict(int)
+    for hit in codes.values():
+        sharers[code_key(hit.code)] += 0 if hit.weak else 1
+    candidates = []
+    for entry_id in set(codes) | set(messages):
+        code, msg = codes.get(entry_id), messages.get(entry_id)
+        candidates.append(_candidate(entry_id, code, msg, sharers[code_key(code.code)] if code else 0))
+    return sorted(candidates, key=lambda c: (c.score, c.confidence), reverse=True)
+
+
+def _candidate(entry_id: str, code: CodeHit | None, msg: MessageHit | None, sharers: int) -> Candidate:
+    msg_score = msg.score if msg else 0.0
+    msg_conf = message_confidence(msg_score) if msg else 0.0
+    if code is None or (code.weak and msg_score < 0.5):
+        return Candidate(entry_id, msg_score, msg_conf, "message", None, msg)
+    method = "code+message" if msg_conf >= 0.5 else "code"
+    if code.weak:
+        boosted = min(msg_score + 0.1, 0.99)
+        return Candidate(entry_id, boosted, message_confidence(boosted), method, code, msg)
+    if sharers <= 1:
+        return Candidate(entry_id, 1.0 + msg_score, max(0.97, msg_conf), method, code, msg)
+    # A code shared by several entries: the message decides between them.
+    return Candidate(entry_id, 1.0 + msg_score, 0.5 + 0.49 * msg_conf, method, code, msg)
+
+
+def _annotate_conflict(ranked: list[Candidate], messages: dict[str, MessageHit]) -> list[Candidate]:
+    if not ranked or ranked[0].code is None or ranked[0].code.weak or not messages:
+        return ranked
+    top = ranked[0]
+    best_msg = max(messages.values(), key=lambda h: h.score)
+    if best_msg.variant.entry_id != top.entry_id and message_confidence(best_msg.score) >= 0.6:
+        note = (
+            f"the error code {top.code.code} names this entry; the message resembles "
+            f"{best_msg.variant.entry_id} (score {best_msg.score:.2f}), but a code outranks wording"
+        )
+        ranked[0] = replace(top, note=note)
+    return ranked

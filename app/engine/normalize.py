@@ -1,0 +1,78 @@
+"""Text normalisation shared by the catalogue index and the queries.
+
+``normalize`` folds what differs between two printings of the same error
+(Unicode forms, case, accents, typographic quotes and dashes) and masks the
+parts that vary from one failure to the next (GUIDs, URLs, IPs, resource ids,
+dates, numbers, quoted names), so that only the wording is compared.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["normalize", "tokenize", "guess_language", "MASKS"]
+
+_QUOTES = str.maketrans(
+    {
+        "\u2019": "'", "\u2018": "'", "\u201b": "'", "\u02bc": "'", "\u2032": "'", "`": "'",
+        "\u00b4": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u2012": "-", "\u2010": "-", "\u2212": "-",
+        "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\t": " ",
+    }
+)
+
+# Order matters: the widest patterns are masked first.
+MASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("<resource>", re.compile(r"/subscriptions/[^\s\"',;)\]}]+", re.I)),
+    ("<url>", re.compile(r"\b(?:https?|ftp)://[^\s\"'<>)\]}]+", re.I)),
+    ("<guid>", re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)),
+    ("<email>", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")),
+    ("<datetime>", re.compile(
+        r"\b\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?\b"
+        r"|\b\d{1,2}/\d{1,2}/\d{2,4}(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[ap]m)?)?\b", re.I)),
+    ("<time>", re.compile(r"\b\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\b")),
+    ("<ip>", re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b")),
+    ("<hex>", re.compile(r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12,}\b", re.I)),
+    ("<name>", re.compile(r"(?<![\w])'([\w.-]{1,64})'(?![\w])|\"([\w.-]{1,64})\"")),
+    ("<num>", re.compile(r"\b\d+(?:[.,]\d+)*\b")),
+)
+
+_TOKEN = re.compile(r"<[a-z]+>|[a-z0-9+]+")
+_SPACES = re.compile(r"\s+")
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def mask(text: str) -> str:
+    """Replace variable parts (ids, numbers, names...) by placeholders such as ``<guid>``."""
+    for placeholder, pattern in MASKS:
+        text = pattern.sub(f" {placeholder} ", text)
+    return text
+
+
+def normalize(text: str) -> str:
+    """Fold and mask ``text``; the result is what the matcher compares."""
+    return _SPACES.sub(" ", mask(_fold(text))).strip()
+
+
+def tokenize(normalized: str) -> list[str]:
+    """Split normalised text into word tokens (placeholders are kept as tokens)."""
+    return _TOKEN.findall(normalized)
+
+
+_FR = frozenset("le la les des du une est pas n l d qu que et en sur pour dans avec a ete impossible echec veuillez".split())
+_EN = frozenset("the is was of to and not on for in with could failed please an be has have this that".split())
+
+
+def guess_language(tokens: list[str]) -> str | None:
+    """``fr`` or ``en`` from stop words, or None when the text says too little."""
+    fr = sum(t in _FR for t in tokens)
+    en = sum(t in _EN for t in tokens)
+    if fr == en or max(fr, en) < 2:
+        return None
+    return "fr" if fr > en else "en"

@@ -1,0 +1,104 @@
+"""What a diagnosis answers: plain pydantic models, shared by the API, the CLI and the renderers."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.engine.model import Lang, StepKind
+
+__all__ = [
+    "Span", "Explanation", "DiagnosisStep", "DiagnosisDoc", "Diagnosis", "Alternative",
+    "CatalogInfo", "DiagnoseResult", "FoundError", "MultiDiagnoseResult",
+]
+
+
+class Span(BaseModel):
+    start: int = Field(description="Offset of the first character of the matched part of the input.")
+    end: int = Field(description="Offset just past the matched part.")
+
+
+class Explanation(BaseModel):
+    """Why this entry was chosen: which code or wording matched, where, and how well."""
+
+    method: Literal["code", "message", "code+message"]
+    code: str | None = Field(default=None, description="The error code found in the input, as written there.")
+    variant: str | None = Field(default=None, description="The catalogue wording that matched best.")
+    variant_lang: Lang | None = None
+    span: Span | None = None
+    matched_text: str | None = Field(default=None, description="The part of the input that matched (at most 300 characters).")
+    json_path: str | None = Field(default=None, description="Where in a JSON input the matched string was.")
+    score: float = Field(description="Raw message similarity in [0, 1] (0 when only a code matched).")
+    note: str | None = None
+
+
+class DiagnosisStep(BaseModel):
+    position: int
+    kind: StepKind
+    text: str
+    command: str | None = None
+
+
+class DiagnosisDoc(BaseModel):
+    title: str
+    url: str
+
+
+class Diagnosis(BaseModel):
+    entry_id: str
+    category: str
+    title: str
+    codes: list[str]
+    confidence: float = Field(ge=0, le=1)
+    retryable: bool
+    retry_after_seconds: int | None = None
+    causes: list[str]
+    steps: list[DiagnosisStep]
+    docs: list[DiagnosisDoc]
+    related: list[str]
+    explanation: Explanation
+
+
+class Alternative(BaseModel):
+    entry_id: str
+    category: str
+    title: str
+    confidence: float = Field(ge=0, le=1)
+    explanation: Explanation
+
+
+class CatalogInfo(BaseModel):
+    version: str
+    entries: int
+
+
+class DiagnoseResult(BaseModel):
+    """The answer to one input: the best entry if it is good enough, and the runners-up."""
+
+    matched: bool
+    lang: Lang = Field(description="Language of the texts of this answer.")
+    diagnosis: Diagnosis | None
+    alternatives: list[Alternative]
+    catalog: CatalogInfo
+
+
+class FoundError(BaseModel):
+    """One distinct error of a job payload or ticket, with its diagnosis."""
+
+    paths: list[str] = Field(description="Where the error was found (JSON paths, or input spans).")
+    code: str | None = None
+    message: str = Field(description="The error text as found (at most 500 characters).")
+    context: dict[str, str] = Field(default_factory=dict, description="Job facts: job_id, operation, entity, status, start_time, end_time.")
+    matched: bool
+    diagnosis: Diagnosis | None
+    alternatives: list[Alternative]
+
+
+class MultiDiagnoseResult(BaseModel):
+    """Every distinct error found in one input."""
+
+    matched: bool = Field(description="True when at least one error was diagnosed.")
+    lang: Lang
+    errors: list[FoundError]
+    catalog: CatalogInfo

@@ -1,0 +1,90 @@
+"""Cutting an input (a message, a log, a ticket, a JSON document) into candidate segments.
+
+A segment is a slice of the input with its offsets, so a match can name the
+span it came from. Long inputs are bounded: at most ``max_segments`` segments
+are returned, identical lines are kept once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = ["Segment", "split_segments", "json_strings"]
+
+_LINE = re.compile(r"[^\r\n]+")
+_CHUNK = 480
+_STEP = 240
+_WHOLE_MAX = 1200
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    text: str
+    start: int
+    end: int
+    path: str | None = None  # JSON path when the segment is a string of a JSON document
+
+
+def split_segments(text: str, *, max_segments: int) -> list[Segment]:
+    """Segments of ``text``: its JSON strings if it is JSON, else its lines (long lines in windows)."""
+    from_json = _json_segments(text)
+    segments = from_json if from_json is not None else list(_line_segments(text))
+    if from_json is None and 0 < len(text.strip()) <= _WHOLE_MAX and len(segments) > 1:
+        segments.append(Segment(" ".join(s.text for s in segments), 0, len(text)))
+    return _dedupe(segments, max_segments)
+
+
+def _line_segments(text: str) -> Iterator[Segment]:
+    for match in _LINE.finditer(text):
+        line = match.group()
+        if not line.strip():
+            continue
+        if len(line) <= _CHUNK + _STEP:
+            yield Segment(line, match.start(), match.end())
+            continue
+        for offset in range(0, len(line) - _STEP, _STEP):
+            chunk = line[offset : offset + _CHUNK]
+            yield Segment(chunk, match.start() + offset, match.start() + offset + len(chunk))
+
+
+def _dedupe(segments: list[Segment], limit: int) -> list[Segment]:
+    seen: set[str] = set()
+    kept: list[Segment] = []
+    for segment in segments:
+        key = segment.text.strip()
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(segment)
+        if len(kept) >= limit:
+            break
+    return kept
+
+
+def _json_segments(text: str) -> list[Segment] | None:
+    stripped = text.lstrip()
+    if not stripped[:1] in ("{", "["):
+        return None
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return [Segment(value, 0, len(text), path) for path, value in json_strings(document)]
+
+
+def json_strings(document: object, path: str = "$", depth: int = 0) -> Iterator[tuple[str, str]]:
+    """Every non-empty string of a JSON document with its JSON path (depth-bounded)."""
+    if depth > 64:
+        return
+    if isinstance(document, str):
+        if document.strip():
+            yield path, document
+    elif isinstance(document, dict):
+        for key, value in document.items():
+            yield from json_strings(value, f"{path}.{key}", depth + 1)
+    elif isinstance(document, list):
+        for i, value in enumerate(document):
+            yield from json_strings(value, f"{path}[{i}]", depth + 1)
