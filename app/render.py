@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import textwrap
 
-from app.engine.results import Alternative, Diagnosis, DiagnoseResult, FoundError, MultiDiagnoseResult
+from app.engine.results import Alternative, DiagnoseResult, Diagnosis, FoundError, MultiDiagnoseResult
 
 __all__ = ["render_text", "render_markdown", "render_multi_text", "render_multi_markdown"]
 
@@ -27,7 +27,10 @@ _LABELS = {
 
 
 def _wrap(text: str, indent: str) -> str:
-    return textwrap.fill(" ".join(text.split()), _WIDTH, initial_indent=indent, subsequent_indent=indent + "   ")
+    """Fill ``text`` to the width, continuation lines aligned after its bullet or number."""
+    words = " ".join(text.split())
+    bullet = words.split(" ", 1)[0] if words[:1] in "-0123456789" else ""
+    return textwrap.fill(words, _WIDTH, initial_indent=indent, subsequent_indent=indent + " " * (len(bullet) + 1 if bullet else 0))
 
 
 def _diagnosis_text(d: Diagnosis, lang: str) -> list[str]:

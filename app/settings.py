@@ -6,24 +6,15 @@ A wrong value stops start-up with a message that names the setting.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["Settings", "DEFAULT_CATALOG_DIR", "DEFAULT_PRIORITIES", "DEFAULT_GROUPS"]
+__all__ = ["Settings", "DEFAULT_CATALOG_DIR"]
 
 DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
 CommaList = Annotated[list[str], NoDecode]
-
-DEFAULT_PRIORITIES = {
-    "service": "P2", "backup": "P3", "vm-agent": "P3", "snapshot": "P3", "networking": "P3",
-    "extension": "P3", "protection": "P3", "restore": "P2", "vm-state": "P3",
-    "configuration": "P4", "jobs": "P4", "policy": "P4",
-}
-DEFAULT_GROUPS = {
-    "service": "cloud-platform", "networking": "network-ops", "restore": "backup-ops",
-}
 
 
 class Settings(BaseSettings):
@@ -35,30 +26,17 @@ class Settings(BaseSettings):
 
     catalog_dir: Path = Field(default=DEFAULT_CATALOG_DIR, description="Directory of catalogue YAML files.")
     check_examples: bool = Field(default=True, description="Refuse a catalogue whose examples do not resolve (at start-up and reload).")
-    watch_catalog: bool = Field(default=False, description="Reload the catalogue when its files change.")
-    watch_interval_seconds: float = Field(default=2.0, gt=0, le=3600)
     threshold: float = Field(default=0.6, ge=0, le=1, description="Confidence from which a diagnosis is `matched: true`.")
     default_limit: int = Field(default=3, ge=0, le=20, description="Runners-up returned when the request gives no limit.")
-    max_limit: int = Field(default=20, ge=1, le=100)
+    max_limit: int = Field(default=20, ge=1, le=100, description="Largest `limit` a request may ask for.")
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Largest request body (413 above).")
     max_message_chars: int = Field(default=1_048_576, ge=100, description="Longest text of one message.")
     max_batch: int = Field(default=100, ge=1, le=10_000, description="Most messages in one batch call.")
     max_json_depth: int = Field(default=64, ge=2, le=512, description="Deepest JSON nesting accepted.")
     max_segments: int = Field(default=5000, ge=1, description="Most segments (lines, windows) scanned in one input.")
     cors_origins: CommaList = Field(default_factory=list, description="Browser origins allowed by CORS (comma-separated).")
-    api_keys: CommaList = Field(default_factory=list, description="Bearer keys for admin endpoints (comma-separated).")
-    require_api_key: bool = Field(default=False, description="Require a key on diagnosis endpoints too.")
-    webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 secret that triage webhooks must sign with.")
-    idempotency_ttl_seconds: int = Field(default=86_400, ge=0)
-    idempotency_max_entries: int = Field(default=10_000, ge=0)
-    priorities: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_PRIORITIES), description="Triage priority by category (JSON).")
-    assignment_groups: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_GROUPS), description="Triage assignment group by category (JSON).")
-    default_assignment_group: str = "backup-ops"
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    log_format: Literal["json", "text"] = "json"
-    log_input: bool = Field(default=False, description="Log input text (it may hold secrets or customer names).")
 
-    @field_validator("cors_origins", "api_keys", mode="before")
+    @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
@@ -71,8 +49,3 @@ class Settings(BaseSettings):
         if not value.is_dir():
             raise ValueError(f"catalogue directory {str(value)!r} does not exist")
         return value
-
-    @field_validator("log_level", mode="before")
-    @classmethod
-    def _upper(cls, value: object) -> object:
-        return value.upper() if isinstance(value, str) else value

@@ -16,6 +16,7 @@ from app.engine.model import CatalogMeta, CategoryFile, Entry, Localized
 __all__ = ["Catalog", "load_catalog", "META_FILE"]
 
 META_FILE = "catalog.yaml"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def load_catalog(directory: str | Path) -> Catalog:
     )
 
 
-def _load_meta(root: Path, problems: list[str], digest: "hashlib._Hash") -> CatalogMeta | None:
+def _load_meta(root: Path, problems: list[str], digest: hashlib._Hash) -> CatalogMeta | None:
     path = root / META_FILE
     if not path.is_file():
         problems.append(f"{META_FILE}: missing (it names the catalogue and its version)")
@@ -81,7 +82,7 @@ def _load_meta(root: Path, problems: list[str], digest: "hashlib._Hash") -> Cata
 
 def _parse(name: str, raw: bytes, model: type, problems: list[str]):  # noqa: ANN202
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         problems.append(f"{name}: not valid YAML: {exc}")
         return None

@@ -9,7 +9,14 @@ from app.engine.matcher import Candidate, match
 from app.engine.model import Entry, Lang
 from app.engine.normalize import guess_language, normalize, tokenize
 from app.engine.results import (
-    Alternative, CatalogInfo, Diagnosis, DiagnosisDoc, DiagnosisStep, DiagnoseResult, Explanation, Span,
+    Alternative,
+    CatalogInfo,
+    DiagnoseResult,
+    Diagnosis,
+    DiagnosisDoc,
+    DiagnosisStep,
+    Explanation,
+    Span,
 )
 
 __all__ = ["DiagnoseOptions", "diagnose", "choose_language", "describe_entry"]

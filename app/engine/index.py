@@ -45,8 +45,8 @@ class Index:
     variants: tuple[Variant, ...]
     postings: dict[str, tuple[int, ...]]
     idf: dict[str, float]
-    codes: dict[str, frozenset[str]]  # code_key -> entry ids
-    weak_codes: frozenset[str]
+    codes: dict[str, frozenset[str]]  # code_key -> entry ids the code names
+    weak_codes: dict[str, frozenset[str]]  # code_key -> entry ids the code only supports
     boilerplate: frozenset[str]
 
 
@@ -69,16 +69,19 @@ def build_index(catalog: Catalog) -> Index:
         for token in variant.tokens:
             postings[token].append(i)
     codes: dict[str, set[str]] = defaultdict(set)
+    weak: dict[str, set[str]] = defaultdict(set)
     for entry in catalog:
         for code in entry.codes:
             codes[code_key(code)].add(entry.id)
+        for code in entry.weak_codes:
+            weak[code_key(code)].add(entry.id)
     return Index(
         catalog=catalog,
         variants=variants,
         postings={t: tuple(ids) for t, ids in postings.items()},
         idf=idf,
         codes={k: frozenset(v) for k, v in codes.items()},
-        weak_codes=frozenset(code_key(c) for c in catalog.meta.weak_codes),
+        weak_codes={k: frozenset(v) for k, v in weak.items()},
         boilerplate=frozenset(boilerplate),
     )
 

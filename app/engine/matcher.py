@@ -1,7 +1,7 @@
 """Ranking catalogue entries against an input, in layers.
 
 1. Error codes: a documented code in the input names its entry outright
-   (weak codes, shared with other services, only support a message match).
+   (an entry's weak codes, printed by other errors too, only support a message match).
 2. Messages: each segment of the input picks candidate variants through the
    token index (rare tokens weigh more), then rapidfuzz aligns each candidate's
    core wording inside the segment.
@@ -29,6 +29,7 @@ _MIN_IDF = 0.15
 _CANDIDATES_PER_SEGMENT = 12
 _MIN_COVERAGE = 0.2
 _W_FUZZ, _W_RECALL, _W_PRECISION = 0.5, 0.2, 0.3
+_WEAK_CODE_SUPPORT = 0.3  # message confidence from which a weak code counts
 _CLAUSE_WEIGHT = 7.0  # idf weight a clause needs to decide alone (about three rare words)
 
 
@@ -74,10 +75,11 @@ def _find_codes(index: Index, text: str) -> dict[str, CodeHit]:
     hits: dict[str, CodeHit] = {}
     for token in _CODE_TOKEN.finditer(text):
         key = code_key(token.group())
-        for entry_id in index.codes.get(key, ()):
-            if entry_id not in hits:
-                weak = key in index.weak_codes
-                hits[entry_id] = CodeHit(token.group(), token.start(), token.end(), weak)
+        for weak, table in ((False, index.codes), (True, index.weak_codes)):
+            for entry_id in table.get(key, ()):
+                current = hits.get(entry_id)
+                if current is None or (current.weak and not weak):
+                    hits[entry_id] = CodeHit(token.group(), token.start(), token.end(), weak)
     return hits
 
 
@@ -149,12 +151,12 @@ def _combine(codes: dict[str, CodeHit], messages: dict[str, MessageHit]) -> list
 def _candidate(entry_id: str, code: CodeHit | None, msg: MessageHit | None, sharers: int) -> Candidate:
     msg_score = msg.score if msg else 0.0
     msg_conf = message_confidence(msg_score) if msg else 0.0
-    if code is None or (code.weak and msg_score < 0.5):
+    if code is None or (code.weak and msg_conf < _WEAK_CODE_SUPPORT):
         return Candidate(entry_id, msg_score, msg_conf, "message", None, msg)
     method = "code+message" if msg_conf >= 0.5 else "code"
     if code.weak:
-        boosted = min(msg_score + 0.1, 0.99)
-        return Candidate(entry_id, boosted, message_confidence(boosted), method, code, msg)
+        # A code other errors print too, with this entry's wording: as strong as an owned code.
+        return Candidate(entry_id, 1.0 + msg_score, 0.6 + 0.4 * msg_conf, method, code, msg)
     if sharers <= 1:
         return Candidate(entry_id, 1.0 + msg_score, max(0.97, msg_conf), method, code, msg)
     # A code shared by several entries: the message decides between them.

@@ -7,7 +7,7 @@ being silently ignored.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -55,7 +55,7 @@ class Message(Strict):
     )
 
 
-class StepKind(str, Enum):
+class StepKind(StrEnum):
     portal = "portal"
     powershell = "powershell"
     cli = "cli"
@@ -108,7 +108,12 @@ class Entry(Strict):
     category: CategoryId
     title: Localized
     messages: list[Message] = Field(min_length=1)
-    codes: list[Code] = Field(default_factory=list)
+    codes: list[Code] = Field(default_factory=list, description="Error codes that name this error: one alone decides.")
+    weak_codes: list[Code] = Field(
+        default_factory=list,
+        description="Codes that other errors print too (ARM's ResourceNotFound, a code another entry owns): "
+        "they support a matching message but never decide alone.",
+    )
     causes: list[Localized] = Field(min_length=1)
     steps: list[Step] = Field(min_length=1)
     docs: list[Doc] = Field(default_factory=list)
@@ -152,11 +157,7 @@ class CategoryFile(Strict):
 
 
 class CatalogMeta(Strict):
-    """``catalog.yaml``: the catalogue's name, version and matching hints."""
+    """``catalog.yaml``: the catalogue's name and version."""
 
     name: Text
     version: Text
-    weak_codes: list[Code] = Field(
-        default_factory=list,
-        description="Codes too generic to decide alone (ARM's ResourceNotFound): they only support a message match.",
-    )

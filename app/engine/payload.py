@@ -105,7 +105,7 @@ def _context(node: dict, outer: JobContext) -> JobContext:
                 if value:
                     return value
         return None
-    job_id = pick("JobId", "jobId", "activityId") or (_str(node.get("name")) if props else None)
+    job_id = pick("JobId", "jobId") or (_str(node.get("name")) if props else None) or pick("activityId", "ActivityId")
     return JobContext(
         job_id=job_id or outer.job_id,
         operation=pick("operation", "Operation") or outer.operation,

@@ -66,7 +66,7 @@ def _dedupe(segments: list[Segment], limit: int) -> list[Segment]:
 
 def _json_segments(text: str) -> list[Segment] | None:
     stripped = text.lstrip()
-    if not stripped[:1] in ("{", "["):
+    if stripped[:1] not in ("{", "["):
         return None
     try:
         document = json.loads(text)

@@ -1,0 +1,29 @@
+# errdiag: the diagnosis service with its bundled catalogue.
+# Build:  docker build -t errdiag .
+# Run:    docker run -p 8000:8000 errdiag
+# Own catalogue: docker run -v "$PWD/my-catalog:/catalog:ro" -e ERRDIAG_CATALOG_DIR=/catalog -p 8000:8000 errdiag
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    ERRDIAG_CATALOG_DIR=/app/catalog
+
+WORKDIR /app
+
+RUN groupadd --system --gid 10001 errdiag && useradd --system --uid 10001 --gid errdiag --home-dir /app --shell /usr/sbin/nologin errdiag
+
+COPY requirements.lock pyproject.toml README.md ./
+COPY app ./app
+RUN pip install --no-cache-dir -c requirements.lock .
+
+COPY catalog ./catalog
+
+USER 10001:10001
+EXPOSE 8000
+
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status == 200 else 1)"]
+
+CMD ["uvicorn", "app.api.main:app", "--host", "0.0.0.0", "--port", "8000", "--workers", "1", "--no-access-log"]

@@ -1,0 +1,164 @@
+"""The ``errdiag`` command: diagnose locally or against a running service, check a catalogue, serve."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.engine import CatalogError, DiagnoseOptions, Engine, build_index, check_examples, load_catalog
+from app.engine.results import DiagnoseResult, MultiDiagnoseResult
+from app.render import render_multi_text, render_text
+
+__all__ = ["main", "cli"]
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Diagnose Azure Backup errors.")
+catalog_cli = typer.Typer(no_args_is_help=True, help="Work with a catalogue directory.")
+cli.add_typer(catalog_cli, name="catalog")
+
+CatalogOpt = Annotated[Path | None, typer.Option("--catalog", help="Catalogue directory (default: ERRDIAG_CATALOG_DIR or the bundled one).")]
+UrlOpt = Annotated[str | None, typer.Option("--url", help="Ask a running errdiag service (e.g. http://host:8000) instead of matching locally.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the JSON answer instead of text.")]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="Language of the answer: fr or en.")]
+
+
+def _settings():  # noqa: ANN202
+    from pydantic import ValidationError
+
+    from app.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for err in exc.errors():
+            name = "ERRDIAG_" + str(err["loc"][0]).upper() if err["loc"] else "settings"
+            typer.echo(f"errdiag: invalid setting {name}: {err['msg']}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _engine(catalog: Path | None) -> Engine:
+    settings = _settings()
+    options = DiagnoseOptions(threshold=settings.threshold, limit=settings.default_limit, max_segments=settings.max_segments)
+    try:
+        return Engine.from_directory(catalog or settings.catalog_dir, options, check=False)
+    except CatalogError as exc:
+        typer.echo(f"errdiag: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _read(source: str) -> str:
+    """The text to diagnose: ``-`` reads stdin, an existing file path reads the file, anything else is the message."""
+    if source == "-":
+        return sys.stdin.read()
+    path = Path(source)
+    if len(source) < 1024 and "\n" not in source and path.is_file():
+        return path.read_text(encoding="utf-8", errors="replace")
+    return source
+
+
+def _remote(url: str, path: str, *, content: bytes, content_type: str, lang: str | None) -> dict:
+    import httpx
+
+    params = {"lang": lang} if lang else {}
+    try:
+        response = httpx.post(url.rstrip("/") + path, content=content, params=params,
+                              headers={"Content-Type": content_type, "Accept": "application/json"}, timeout=30)
+    except httpx.HTTPError as exc:
+        typer.echo(f"errdiag: cannot reach {url}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if response.status_code != 200:
+        typer.echo(f"errdiag: {url} answered {response.status_code}: {response.text[:500]}", err=True)
+        raise typer.Exit(2)
+    return response.json()
+
+
+@cli.command()
+def diagnose(
+    message: Annotated[str, typer.Argument(help="The error message, a file path, or - to read stdin.")],
+    catalog: CatalogOpt = None, url: UrlOpt = None, as_json: JsonOpt = False, lang: LangOpt = None,
+) -> None:
+    """Diagnose one message or a whole log. Exit code 1 when nothing matched."""
+    text = _read(message)
+    if not text.strip():
+        typer.echo("errdiag: nothing to diagnose (empty input)", err=True)
+        raise typer.Exit(2)
+    if url:
+        result = DiagnoseResult.model_validate(_remote(url, "/v1/diagnose", content=text.encode(), content_type="text/plain", lang=lang))
+    else:
+        result = _engine(catalog).diagnose(text, lang=lang)  # type: ignore[arg-type]
+    typer.echo(result.model_dump_json(indent=2) if as_json else render_text(result), nl=as_json)
+    raise typer.Exit(0 if result.matched else 1)
+
+
+@cli.command("diagnose-job")
+def diagnose_job(
+    payload: Annotated[str, typer.Argument(help="A JSON job payload file, or - for stdin.")],
+    catalog: CatalogOpt = None, url: UrlOpt = None, as_json: JsonOpt = False, lang: LangOpt = None,
+) -> None:
+    """Diagnose every distinct error of a job-failure payload (Azure job, ARM error, PowerShell...)."""
+    raw = sys.stdin.read() if payload == "-" else Path(payload).read_text(encoding="utf-8")
+    if url:
+        result = MultiDiagnoseResult.model_validate(_remote(url, "/v1/diagnose/job", content=raw.encode(), content_type="application/json", lang=lang))
+    else:
+        try:
+            document = json.loads(raw)
+        except (ValueError, RecursionError) as exc:
+            typer.echo(f"errdiag: {payload} is not valid JSON: {exc}", err=True)
+            raise typer.Exit(2) from None
+        result = _engine(catalog).diagnose_job(document, lang=lang)  # type: ignore[arg-type]
+    typer.echo(result.model_dump_json(indent=2) if as_json else render_multi_text(result), nl=as_json)
+    raise typer.Exit(0 if result.matched else 1)
+
+
+@catalog_cli.command("check")
+def catalog_check(directory: Annotated[Path, typer.Argument(help="The catalogue directory.")] = Path("catalog")) -> None:
+    """Validate every file and entry, and run every entry's examples."""
+    try:
+        index = build_index(load_catalog(directory))
+    except CatalogError as exc:
+        typer.echo(f"FAIL {exc}", err=True)
+        raise typer.Exit(1) from None
+    problems = check_examples(index, DiagnoseOptions(threshold=_settings().threshold))
+    examples = sum(len(e.examples) for e in index.catalog)
+    for problem in problems:
+        typer.echo(f"FAIL {problem}", err=True)
+    status = "FAIL" if problems else "ok"
+    typer.echo(f"{status}: {len(index.catalog)} entries, {len(index.catalog.categories)} categories, "
+               f"{examples} examples ({len(problems)} failing), version {index.catalog.version}")
+    raise typer.Exit(1 if problems else 0)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Start the HTTP service on the configured catalogue."""
+    import uvicorn
+
+    _settings()  # fail fast, naming the wrong setting
+    uvicorn.run("app.api.main:app", host=host, port=port, workers=workers, log_config=None, access_log=False)
+
+
+@cli.command()
+def openapi(output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None) -> None:
+    """Print the OpenAPI document of the API."""
+    from app.api.openapi_file import openapi_json
+
+    text = openapi_json()
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text, nl=False)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

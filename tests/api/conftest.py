@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from support import CATALOG_DIR
+
+from app.api.app import create_app
+from app.settings import Settings
+
+
+def make_client(**overrides: object) -> TestClient:
+    settings = Settings(catalog_dir=CATALOG_DIR, _env_file=None, **overrides)  # type: ignore[call-arg]
+    return TestClient(create_app(settings))
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with make_client() as c:
+        yield c

@@ -1,0 +1,8 @@
+"""Test configuration: make tests/support.py importable as ``support``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))

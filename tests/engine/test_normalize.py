@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from app.engine.normalize import guess_language, normalize, tokenize
+
+
+def test_folds_case_accents_quotes_and_dashes() -> None:
+    assert normalize("L’opération a ÉCHOUÉ – « réessayez »") == "l'operation a echoue - \" reessayez \""
+
+
+def test_nfkc_unifies_compatibility_forms() -> None:
+    assert normalize("ﬁchier\u00a0VM") == "fichier vm"
+
+
+@pytest.mark.parametrize(
+    ("raw", "placeholder"),
+    [
+        ("job 8c1f0e9a-1111-2222-3333-444455556666 failed", "<guid>"),
+        ("see https://learn.microsoft.com/azure/backup?x=1 now", "<url>"),
+        ("host 10.0.0.4:443 refused", "<ip>"),
+        ("at 2026-11-03T02:14:07Z the job", "<datetime>"),
+        ("at 11/03/2026 2:14 PM the job", "<datetime>"),
+        ("since 02:14:07 the job", "<time>"),
+        ("on /subscriptions/abc/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1 it", "<resource>"),
+        ("VM 'vm-sql-02' is gone", "<name>"),
+        ("retry 16 times", "<num>"),
+    ],
+)
+def test_masks_variable_parts(raw: str, placeholder: str) -> None:
+    assert placeholder in normalize(raw)
+
+
+def test_masking_keeps_multi_word_quotes() -> None:
+    text = normalize("l’erreur « COM+ n’a pas pu communiquer »")
+    assert "com+ n'a pas pu communiquer" in text
+
+
+def test_two_printings_of_one_error_normalise_alike() -> None:
+    a = "2026-11-03T02:14:07Z vm 'vm-a' 8c1f0e9a-1111-2222-3333-444455556666: L’agent n’existe plus"
+    b = "2025-01-01T00:00:00Z vm 'vm-b' 00000000-0000-0000-0000-000000000000: L'agent n'existe plus"
+    assert normalize(a) == normalize(b)
+
+
+def test_tokenize_keeps_placeholders_and_words() -> None:
+    assert tokenize(normalize("COM+ failed on <guid> x")) == ["com+", "failed", "on", "<guid>", "x"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("La machine virtuelle n’existe pas et la sauvegarde a échoué", "fr"),
+        ("The virtual machine does not exist and the backup failed", "en"),
+        ("UserErrorFsFreezeFailed", None),
+    ],
+)
+def test_guess_language(text: str, lang: str | None) -> None:
+    assert guess_language(tokenize(normalize(text))) == lang
