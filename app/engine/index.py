@@ -17,10 +17,27 @@ from app.engine.catalog import Catalog
 from app.engine.model import Message
 from app.engine.normalize import normalize, tokenize
 
-__all__ = ["Index", "Variant", "build_index", "code_key"]
+__all__ = ["Clause", "Index", "Variant", "build_index", "code_key"]
 
 _CLAUSE_SPLIT = re.compile(r"\s[-:]\s|[.;!?,](?:\s|$)|\s-(?=\w)")
 _MIN_CLAUSE_TOKENS = 3
+_BOILERPLATE_ENTRIES = 3  # a clause in this many entries names none of them
+# Clauses that give advice rather than name the error: the same advice follows errors of many services.
+_ADVICE = re.compile(
+    r"(please|veuillez|retry|retentez|reessayez|recommencez|relancez|wait|attendez|patientez|contact|contactez"
+    r"|ensure|make sure|assurez|verifiez|try|essayez|select|selectionnez|specify|specifiez|see|consultez|check"
+    r"|if the (problem|issue)|si le probleme|more details|plus de details|for more information)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A clause of a variant's core: its text, its informative tokens and their idf weights."""
+
+    text: str
+    weights: dict[str, float]
+    weight: float
+    advice: bool  # a recommended action ("Please retry...", "Veuillez...") rather than the error itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +51,7 @@ class Variant:
     core: str  # normalised, boilerplate removed
     tokens: frozenset[str]
     weight: float  # sum of the idf of its tokens
-    clauses: tuple[tuple[str, float], ...]  # each clause of the core with its idf weight
+    clauses: tuple[Clause, ...]  # the core cut at punctuation, each with its weight
 
 
 @dataclass(frozen=True)
@@ -87,10 +104,11 @@ def build_index(catalog: Catalog) -> Index:
 
 
 def _variant(entry_id: str, msg: Message, core: str, idf: dict[str, float]) -> Variant:
-    def weigh(text: str) -> float:
-        return sum(idf.get(t, 0.0) for t in set(tokenize(text)))
+    def clause(text: str) -> Clause:
+        weights = {t: idf[t] for t in set(tokenize(text)) if idf.get(t, 0.0) > 0}
+        return Clause(text, weights, sum(weights.values()), bool(_ADVICE.match(text)))
 
-    clauses = tuple((c, weigh(c)) for c in _clauses(core)) or ((core, weigh(core)),)
+    clauses = tuple(clause(c) for c in _clauses(core)) or (clause(core),)
     return Variant(
         entry_id=entry_id,
         lang=msg.lang,
@@ -98,7 +116,7 @@ def _variant(entry_id: str, msg: Message, core: str, idf: dict[str, float]) -> V
         text=msg.text,
         core=core,
         tokens=frozenset(tokenize(core)),
-        weight=weigh(core),
+        weight=sum(idf.get(t, 0.0) for t in set(tokenize(core))),
         clauses=clauses,
     )
 
@@ -109,13 +127,13 @@ def _clauses(normalized: str) -> list[str]:
 
 
 def _find_boilerplate(normalized: list[tuple[str, object, str]]) -> set[str]:
-    """Clauses that appear in the messages of two entries or more."""
+    """Clauses that appear in the messages of several entries (advice, or a shared opening)."""
     owners: dict[str, set[str]] = defaultdict(set)
     for entry_id, _msg, norm in normalized:
         for clause in _clauses(norm):
             if len(tokenize(clause)) >= _MIN_CLAUSE_TOKENS:
                 owners[clause].add(entry_id)
-    return {clause for clause, ids in owners.items() if len(ids) >= 2}
+    return {clause for clause, ids in owners.items() if len(ids) >= _BOILERPLATE_ENTRIES or (len(ids) >= 2 and _ADVICE.match(clause))}
 
 
 def _core(normalized: str, boilerplate: set[str]) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
-from app.engine.index import Index, Variant, code_key
+from app.engine.index import Clause, Index, Variant, code_key
 from app.engine.normalize import normalize, tokenize
 from app.engine.segments import Segment, split_segments
 
@@ -29,8 +29,13 @@ _MIN_IDF = 0.15
 _CANDIDATES_PER_SEGMENT = 12
 _MIN_COVERAGE = 0.2
 _W_FUZZ, _W_RECALL, _W_PRECISION = 0.5, 0.2, 0.3
+_CODE_TIER = 1.01  # any entry named by a code ranks above every message-only candidate
 _WEAK_CODE_SUPPORT = 0.3  # message confidence from which a weak code counts
-_CLAUSE_WEIGHT = 7.0  # idf weight a clause needs to decide alone (about three rare words)
+_CLAUSE_WEIGHT = 7.0
+_ADVICE_WEIGHT = 0.6  # a segment that matches only advice ("please wait and retry") proves little
+_CLAUSE_SHARE = 0.6
+_GENERIC_VARIANT = 7.9  # idf weight under which a wording is too generic to be found inside other text  # share of a clause's weight a segment must hold to count fully
+_MIN_EVIDENCE = 10.0  # idf weight below which a segment cannot be fully "explained" (a few words prove little)  # idf weight a clause needs to decide alone (about three rare words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +102,8 @@ def _score_segment(index: Index, segment: Segment) -> list[MessageHit]:
     norm = normalize(segment.text)
     shared: dict[int, float] = defaultdict(float)
     segment_weight = 0.0
-    for token in set(tokenize(norm)):
+    tokens = set(tokenize(norm))
+    for token in tokens:
         weight = index.idf.get(token, 0.0)
         if weight < _MIN_IDF:
             continue
@@ -109,27 +115,42 @@ def _score_segment(index: Index, segment: Segment) -> list[MessageHit]:
         reverse=True,
     )[:_CANDIDATES_PER_SEGMENT]
     return [
-        _fine_score(index.variants[vi], segment, norm, recall, w / segment_weight)
+        _fine_score(index.variants[vi], segment, norm, tokens, recall, w / max(segment_weight, _MIN_EVIDENCE))
         for recall, w, vi in ranked
         if recall >= _MIN_COVERAGE
     ]
 
 
-def _fine_score(variant: Variant, segment: Segment, norm: str, recall: float, precision: float) -> MessageHit:
+def _fine_score(
+    variant: Variant, segment: Segment, norm: str, tokens: set[str], recall: float, precision: float
+) -> MessageHit:
     """Align each clause of the variant inside the segment; the best informative clause counts.
 
-    A clause carrying little weight (few rare words) cannot score high alone.
+    A clause counts in proportion to the weight of its words that the segment
+    holds, so neither a clause of common words nor a segment holding one word
+    of a clause ("ERROR:") can score high.
     ``recall`` is the share of the variant's weight present in the segment
     (truncated inputs hold less of it); ``precision`` the share of the
     segment's known words that the variant explains (words the catalogue
     never uses, such as VM names, weigh nothing).
     """
-    ratio = max(
-        fuzz.partial_ratio(clause, norm, processor=None) / 100.0 * min(1.0, weight / _CLAUSE_WEIGHT)
-        for clause, weight in variant.clauses
-    )
+    if variant.weight < _GENERIC_VARIANT:
+        # A wording of a few common words ("Command execution failed.") must be the whole segment.
+        ratio = fuzz.ratio(variant.core, norm.strip(" .:"), processor=None) / 100.0
+    else:
+        ratio = max(_clause_score(clause, norm, tokens) for clause in variant.clauses)
     score = _W_FUZZ * ratio + _W_RECALL * min(recall, 1.0) + _W_PRECISION * min(precision, 1.0)
     return MessageHit(variant, segment, score, ratio, recall)
+
+
+def _clause_score(clause: Clause, norm: str, tokens: set[str]) -> float:
+    """Alignment of the clause in the segment, discounted when the segment holds little of the clause."""
+    shared = sum(w for t, w in clause.weights.items() if t in tokens)
+    if not shared:
+        return 0.0
+    held = min(1.0, shared / (_CLAUSE_SHARE * clause.weight)) * min(1.0, shared / _CLAUSE_WEIGHT)
+    advice = _ADVICE_WEIGHT if clause.advice else 1.0
+    return fuzz.partial_ratio(clause.text, norm, processor=None) / 100.0 * held * advice
 
 
 def message_confidence(score: float) -> float:
@@ -156,11 +177,11 @@ def _candidate(entry_id: str, code: CodeHit | None, msg: MessageHit | None, shar
     method = "code+message" if msg_conf >= 0.5 else "code"
     if code.weak:
         # A code other errors print too, with this entry's wording: as strong as an owned code.
-        return Candidate(entry_id, 1.0 + msg_score, 0.6 + 0.4 * msg_conf, method, code, msg)
+        return Candidate(entry_id, _CODE_TIER + msg_score, 0.6 + 0.4 * msg_conf, method, code, msg)
     if sharers <= 1:
-        return Candidate(entry_id, 1.0 + msg_score, max(0.97, msg_conf), method, code, msg)
+        return Candidate(entry_id, _CODE_TIER + msg_score, max(0.97, msg_conf), method, code, msg)
     # A code shared by several entries: the message decides between them.
-    return Candidate(entry_id, 1.0 + msg_score, 0.5 + 0.49 * msg_conf, method, code, msg)
+    return Candidate(entry_id, _CODE_TIER + msg_score, 0.5 + 0.49 * msg_conf, method, code, msg)
 
 
 def _annotate_conflict(ranked: list[Candidate], messages: dict[str, MessageHit]) -> list[Candidate]:

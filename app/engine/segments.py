@@ -15,6 +15,12 @@ from dataclasses import dataclass
 __all__ = ["Segment", "split_segments", "json_strings"]
 
 _LINE = re.compile(r"[^\r\n]+")
+# Inside a long line of prose: quoted passages, and sentences.
+_QUOTED = re.compile(
+    r"\"([^\"]{15,})\"|“([^”]{15,})”|«\s*([^»]{15,}?)\s*»|'([^']{25,})'|`([^`]{15,})`|\(([^()]{25,})\)"
+)
+_SENTENCE = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
+_PROSE_MIN = 80
 _CHUNK = 480
 _STEP = 240
 _WHOLE_MAX = 1200
@@ -44,10 +50,24 @@ def _line_segments(text: str) -> Iterator[Segment]:
             continue
         if len(line) <= _CHUNK + _STEP:
             yield Segment(line, match.start(), match.end())
+            if len(line) >= _PROSE_MIN:
+                yield from _parts(line, match.start())
             continue
         for offset in range(0, len(line) - _STEP, _STEP):
             chunk = line[offset : offset + _CHUNK]
             yield Segment(chunk, match.start() + offset, match.start() + offset + len(chunk))
+
+
+def _parts(line: str, offset: int) -> Iterator[Segment]:
+    """Quoted passages and sentences of a line of prose, as segments of their own."""
+    for match in _QUOTED.finditer(line):
+        group = next(i for i in range(1, 7) if match.group(i) is not None)
+        yield Segment(match.group(group), offset + match.start(group), offset + match.end(group))
+    sentences = list(_SENTENCE.finditer(line))
+    if len(sentences) > 1:
+        for match in sentences:
+            if len(match.group().strip()) >= 15:
+                yield Segment(match.group(), offset + match.start(), offset + match.end())
 
 
 def _dedupe(segments: list[Segment], limit: int) -> list[Segment]:
