@@ -155,7 +155,7 @@ def _clause_score(clause: Clause, norm: str, tokens: set[str]) -> float:
 
 def message_confidence(score: float) -> float:
     """Map a message score to a confidence (fitted on the catalogue's examples)."""
-    return 1.0 / (1.0 + math.exp(-14.0 * (score - 0.68)))
+    return 1.0 / (1.0 + math.exp(-22.0 * (score - 0.68)))
 
 
 def _combine(codes: dict[str, CodeHit], messages: dict[str, MessageHit]) -> list[Candidate]:
