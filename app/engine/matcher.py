@@ -11,6 +11,7 @@ Both layers feed one ranking of entries; ``Candidate.score`` is in [0, 1].
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -78,13 +79,18 @@ def match(index: Index, text: str, *, max_segments: int = 2000) -> list[Candidat
 
 def _find_codes(index: Index, text: str) -> dict[str, CodeHit]:
     hits: dict[str, CodeHit] = {}
-    for token in _CODE_TOKEN.finditer(text):
-        key = code_key(token.group())
+    folded = text.casefold()
+    present = set(_CODE_TOKEN.findall(folded))
+    known = sorted((present & index.codes.keys()) | (present & index.weak_codes.keys()), key=folded.find)
+    for key in known:
+        token = re.search(rf"(?<![A-Za-z0-9_]){re.escape(key)}(?![A-Za-z0-9_])", folded)
+        if token is None:
+            continue
         for weak, table in ((False, index.codes), (True, index.weak_codes)):
             for entry_id in table.get(key, ()):
                 current = hits.get(entry_id)
                 if current is None or (current.weak and not weak):
-                    hits[entry_id] = CodeHit(token.group(), token.start(), token.end(), weak)
+                    hits[entry_id] = CodeHit(text[token.start() : token.end()], token.start(), token.end(), weak)
     return hits
 
 
@@ -110,15 +116,13 @@ def _score_segment(index: Index, segment: Segment) -> list[MessageHit]:
         segment_weight += weight
         for vi in index.postings.get(token, ()):
             shared[vi] += weight
-    ranked = sorted(
-        ((w / index.variants[vi].weight, w, vi) for vi, w in shared.items() if index.variants[vi].weight),
-        reverse=True,
-    )[:_CANDIDATES_PER_SEGMENT]
-    return [
-        _fine_score(index.variants[vi], segment, norm, tokens, recall, w / max(segment_weight, _MIN_EVIDENCE))
-        for recall, w, vi in ranked
-        if recall >= _MIN_COVERAGE
-    ]
+    variants = index.variants
+    eligible = (
+        (w / variants[vi].weight, w, vi) for vi, w in shared.items() if w >= _MIN_COVERAGE * variants[vi].weight > 0
+    )
+    ranked = heapq.nlargest(_CANDIDATES_PER_SEGMENT, eligible)
+    evidence = max(segment_weight, _MIN_EVIDENCE)
+    return [_fine_score(variants[vi], segment, norm, tokens, recall, w / evidence) for recall, w, vi in ranked]
 
 
 def _fine_score(

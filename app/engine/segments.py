@@ -70,18 +70,25 @@ def _parts(line: str, offset: int) -> Iterator[Segment]:
                 yield Segment(match.group(), offset + match.start(), offset + match.end())
 
 
+_ERRORISH = re.compile(r"err|fail|fatal|exception|warn|denied|timed? ?out|impossible|echec|échec|introuvable|not found|code", re.I)
+_VARYING = re.compile(r"[0-9a-fA-F]*\d[0-9a-fA-F]*")
+
+
 def _dedupe(segments: list[Segment], limit: int) -> list[Segment]:
+    """Keep the first of segments that differ only by numbers, ids and surrounding space."""
     seen: set[str] = set()
     kept: list[Segment] = []
     for segment in segments:
-        key = segment.text.strip()
-        if key in seen:
-            continue
-        seen.add(key)
-        kept.append(segment)
-        if len(kept) >= limit:
-            break
-    return kept
+        key = _VARYING.sub("#", segment.text.strip())
+        if key not in seen:
+            seen.add(key)
+            kept.append(segment)
+    if len(kept) <= limit:
+        return kept
+    # Too many: lines that look like errors first, then the others, in input order.
+    first = [s for s in kept if _ERRORISH.search(s.text)][:limit]
+    rest = [s for s in kept if not _ERRORISH.search(s.text)][: limit - len(first)]
+    return sorted(first + rest, key=lambda s: s.start)
 
 
 def _json_segments(text: str) -> list[Segment] | None:

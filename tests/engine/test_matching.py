@@ -151,3 +151,18 @@ def test_single_megabyte_line_is_handled() -> None:
     text = "x" * 500_000 + " Copying backed up data from vault timed out " + "y" * 500_000
     result = diagnose(bundled_index(), text, options=DiagnoseOptions(max_segments=100_000))
     assert result.diagnosis is not None and result.diagnosis.entry_id == "backup.vhd-copy-timeout"
+
+
+def test_error_past_the_segment_cap_is_still_scanned() -> None:
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
+    lines = [f"INFO {words[i % 8]} {words[(i // 8) % 8]} {words[(i // 64) % 8]} {words[(i // 512) % 8]} ok" for i in range(4096)]
+    text = "\n".join(lines) + "\nThe Restore Point collection max limit has reached.\n"
+    result = diagnose(bundled_index(), text, options=DiagnoseOptions(max_segments=500))
+    assert result.diagnosis is not None and result.diagnosis.entry_id == "vm-state.restore-point-collection-limit"
+
+
+def test_repeated_log_lines_differing_by_numbers_are_scanned_once() -> None:
+    from app.engine.segments import split_segments
+
+    text = "".join(f"2026-11-24T01:{i % 60:02d}:00Z INFO step {i} done\n" for i in range(1000))
+    assert len(split_segments(text, max_segments=5000)) == 1
