@@ -21,12 +21,15 @@ from rapidfuzz import fuzz
 
 from app.engine.index import Clause, Index, Variant, code_key
 from app.engine.normalize import normalize, tokenize
+from app.engine.segments import ERRORISH as _ERRORISH
 from app.engine.segments import Segment, split_segments
 
 __all__ = ["Candidate", "CodeHit", "match"]
 
 _CODE_TOKEN = re.compile(r"[A-Za-z0-9_]{4,}")
 _MIN_IDF = 0.15
+_RARE_IDF = 2.0
+_WORD = re.compile(r"[a-z0-9+]+")
 _CANDIDATES_PER_SEGMENT = 12
 _MIN_COVERAGE = 0.2
 _W_FUZZ, _W_RECALL, _W_PRECISION = 0.5, 0.2, 0.3
@@ -72,9 +75,16 @@ class Candidate:
 def match(index: Index, text: str, *, max_segments: int = 2000) -> list[Candidate]:
     """All entries with any evidence in ``text``, best first."""
     codes = _find_codes(index, text)
-    messages = _best_messages(index, split_segments(text, max_segments=max_segments))
+    segments = split_segments(text, max_segments=max_segments, relevant=lambda s: _relevant(index, s))
+    messages = _best_messages(index, segments)
     ranked = _combine(codes, messages)
     return _annotate_conflict(ranked, messages)
+
+
+def _relevant(index: Index, text: str) -> bool:
+    """Cheap test used when an input has too many segments: does it hold rare catalogue words?"""
+    rare = sum(index.idf.get(t, 0.0) >= _RARE_IDF for t in _WORD.findall(text.casefold()))
+    return rare >= 2 or bool(_ERRORISH.search(text))
 
 
 def _find_codes(index: Index, text: str) -> dict[str, CodeHit]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["Segment", "split_segments", "json_strings"]
+__all__ = ["ERRORISH", "Segment", "split_segments", "json_strings"]
 
 _LINE = re.compile(r"[^\r\n]+")
 # Inside a long line of prose: quoted passages, and sentences.
@@ -34,13 +34,17 @@ class Segment:
     path: str | None = None  # JSON path when the segment is a string of a JSON document
 
 
-def split_segments(text: str, *, max_segments: int) -> list[Segment]:
-    """Segments of ``text``: its JSON strings if it is JSON, else its lines (long lines in windows)."""
+def split_segments(text: str, *, max_segments: int, relevant: Callable[[str], bool] | None = None) -> list[Segment]:
+    """Segments of ``text``: its JSON strings if it is JSON, else its lines (long lines in windows).
+
+    Past ``max_segments``, the segments that ``relevant`` accepts (by default: lines that
+    look like errors) are kept first.
+    """
     from_json = _json_segments(text)
     segments = from_json if from_json is not None else list(_line_segments(text))
     if from_json is None and 0 < len(text.strip()) <= _WHOLE_MAX and len(segments) > 1:
         segments.append(Segment(" ".join(s.text for s in segments), 0, len(text)))
-    return _dedupe(segments, max_segments)
+    return _dedupe(segments, max_segments, relevant or ERRORISH.search)
 
 
 def _line_segments(text: str) -> Iterator[Segment]:
@@ -70,11 +74,11 @@ def _parts(line: str, offset: int) -> Iterator[Segment]:
                 yield Segment(match.group(), offset + match.start(), offset + match.end())
 
 
-_ERRORISH = re.compile(r"err|fail|fatal|exception|warn|denied|timed? ?out|impossible|echec|échec|introuvable|not found|code", re.I)
+ERRORISH = re.compile(r"err|fail|fatal|exception|warn|denied|timed? ?out|impossible|echec|échec|introuvable|not found|code", re.I)
 _VARYING = re.compile(r"[0-9a-fA-F]*\d[0-9a-fA-F]*")
 
 
-def _dedupe(segments: list[Segment], limit: int) -> list[Segment]:
+def _dedupe(segments: list[Segment], limit: int, relevant: Callable[[str], object]) -> list[Segment]:
     """Keep the first of segments that differ only by numbers, ids and surrounding space."""
     seen: set[str] = set()
     kept: list[Segment] = []
@@ -86,8 +90,9 @@ def _dedupe(segments: list[Segment], limit: int) -> list[Segment]:
     if len(kept) <= limit:
         return kept
     # Too many: lines that look like errors first, then the others, in input order.
-    first = [s for s in kept if _ERRORISH.search(s.text)][:limit]
-    rest = [s for s in kept if not _ERRORISH.search(s.text)][: limit - len(first)]
+    flags = [bool(relevant(s.text)) for s in kept]
+    first = [s for s, flag in zip(kept, flags, strict=True) if flag][:limit]
+    rest = [s for s, flag in zip(kept, flags, strict=True) if not flag][: limit - len(first)]
     return sorted(first + rest, key=lambda s: s.start)
 
 

@@ -41,7 +41,9 @@ _TAG = re.compile(r"<[^>\n]{1,200}>")
 _BLOCK_MAX = 6000  # characters of one block item; longer blocks are cut in pieces
 _JSON_TRIES = 50  # JSON parse attempts per field
 _LANG_SAMPLE = 5000
+_KEY_CHARS = 400
 MAX_ITEMS = 400
+MAX_CHARS = 40_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +54,20 @@ class _Block:
 
 
 def read_ticket(
-    *, title: str | None = None, body: str | None = None, comments: Sequence[str] = (), max_items: int = MAX_ITEMS,
+    *, title: str | None = None, body: str | None = None, comments: Sequence[str] = (),
+    max_items: int = MAX_ITEMS, max_chars: int = MAX_CHARS,
 ) -> list[ErrorItem]:
-    """Every candidate error text of a ticket, in document order, blocks preferred when bounded."""
+    """Every candidate error text of a ticket, in document order.
+
+    Bounded to ``max_items`` items and ``max_chars`` characters: the title and the
+    pasted blocks are kept first, then the sentences of the body and comments in order.
+    """
     fields = [("title", title), ("body", body)] + [(f"comments[{i}]", c) for i, c in enumerate(comments)]
     found: list[tuple[int, ErrorItem]] = []
     for name, text in fields:
         if text and text.strip():
-            found.extend((0 if not is_prose_path(item.path) else 1, item) for item in _read_field(name, text))
-    return _bounded(found, max_items)
+            found.extend((int(name != "title" and is_prose_path(item.path)), item) for item in _read_field(name, text))
+    return _bounded(found, max_items, max_chars)
 
 
 def ticket_language(*, title: str | None = None, body: str | None = None, comments: Sequence[str] = ()) -> str | None:
@@ -73,16 +80,29 @@ def ticket_language(*, title: str | None = None, body: str | None = None, commen
     return guess_language(tokenize(normalize(sample)))
 
 
-def _bounded(found: list[tuple[int, ErrorItem]], max_items: int) -> list[ErrorItem]:
+def _bounded(found: list[tuple[int, ErrorItem]], max_items: int, max_chars: int) -> list[ErrorItem]:
+    """Items that normalise alike kept once; then the budget, by rank then document order."""
     seen: set[str] = set()
     unique: list[tuple[int, int, ErrorItem]] = []
     for order, (rank, item) in enumerate(found):
-        key = normalize(item.text[:2000])
+        key = _dedupe_key(item.text)
         if key and key not in seen:
             seen.add(key)
             unique.append((rank, order, item))
-    kept = sorted(unique, key=lambda t: (t[0], t[1]))[:max_items]
-    return [item for _, _, item in sorted(kept, key=lambda t: t[1])]
+    kept, chars = [], 0
+    for rank, order, item in sorted(unique, key=lambda t: (t[0], t[1])):
+        if len(kept) >= max_items or chars + len(item.text) > max_chars:
+            break
+        kept.append((order, item))
+        chars += len(item.text)
+    return [item for _, item in sorted(kept, key=lambda t: t[0])]
+
+
+def _dedupe_key(text: str) -> str:
+    """Texts that differ only in ids, times or numbers (repeated log lines) share a key."""
+    if len(text) <= _KEY_CHARS:
+        return normalize(text)
+    return f"{normalize(text[: _KEY_CHARS // 2])}…{normalize(text[-_KEY_CHARS // 2 :])}|{len(text) // 100}"
 
 
 def _read_field(name: str, text: str) -> Iterator[ErrorItem]:

@@ -21,7 +21,7 @@ _QUIET = frozenset({"TRACE", "DEBUG", "VERBOSE", "INFO", "INFORMATION", "NOTICE"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'«“(\[]?[A-ZÀ-ÖØ-Þ0-9])")
 _ALNUM = re.compile(r"\w")
 _RECORD_MAX = 2000
-_SENTENCE_MAX = 1200
+_SENTENCE_MAX = 480  # one matcher segment
 
 
 def is_log_line(line: str) -> bool:
