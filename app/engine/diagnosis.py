@@ -21,6 +21,9 @@ from app.engine.results import (
 
 __all__ = ["DiagnoseOptions", "diagnose", "choose_language", "describe_entry"]
 
+# Results are built with model_construct: their values come from the validated catalogue and the
+# matcher, so validating them again on every call would only cost time.
+
 _MATCHED_TEXT_MAX = 300
 
 
@@ -47,12 +50,12 @@ def diagnose(
     matched = top is not None and top.confidence >= options.threshold
     answer_lang = choose_language(text, lang, top if matched else None, accept_language)
     others = ranked[1:] if matched else ranked
-    return DiagnoseResult(
+    return DiagnoseResult.model_construct(
         matched=matched,
         lang=answer_lang,
         diagnosis=describe_entry(index, top, answer_lang) if matched else None,
         alternatives=[_alternative(index, c, answer_lang) for c in others[: options.limit]],
-        catalog=CatalogInfo(version=index.catalog.version, entries=len(index.catalog)),
+        catalog=CatalogInfo.model_construct(version=index.catalog.version, entries=len(index.catalog)),
     )
 
 
@@ -68,7 +71,7 @@ def choose_language(text: str, lang: Lang | None, top: Candidate | None, fallbac
 
 def describe_entry(index: Index, candidate: Candidate, lang: Lang) -> Diagnosis:
     entry = index.catalog.entries[candidate.entry_id]
-    return Diagnosis(
+    return Diagnosis.model_construct(
         entry_id=entry.id,
         category=entry.category,
         title=entry.title.get(lang),
@@ -78,7 +81,7 @@ def describe_entry(index: Index, candidate: Candidate, lang: Lang) -> Diagnosis:
         retry_after_seconds=entry.retry_after_seconds,
         causes=[c.get(lang) for c in entry.causes],
         steps=_steps(entry, lang),
-        docs=[DiagnosisDoc(title=d.title.get(lang), url=d.url) for d in entry.docs],
+        docs=[DiagnosisDoc.model_construct(title=d.title.get(lang), url=d.url) for d in entry.docs],
         related=list(entry.related),
         explanation=explain(candidate),
     )
@@ -86,14 +89,14 @@ def describe_entry(index: Index, candidate: Candidate, lang: Lang) -> Diagnosis:
 
 def _steps(entry: Entry, lang: Lang) -> list[DiagnosisStep]:
     return [
-        DiagnosisStep(position=i, kind=s.kind, text=s.text(lang), command=s.command)
+        DiagnosisStep.model_construct(position=i, kind=s.kind, text=s.text(lang), command=s.command)
         for i, s in enumerate(entry.steps, start=1)
     ]
 
 
 def _alternative(index: Index, candidate: Candidate, lang: Lang) -> Alternative:
     entry = index.catalog.entries[candidate.entry_id]
-    return Alternative(
+    return Alternative.model_construct(
         entry_id=entry.id,
         category=entry.category,
         title=entry.title.get(lang),
@@ -107,12 +110,12 @@ def explain(candidate: Candidate) -> Explanation:
     span = None
     matched_text = None
     if code is not None and (msg is None or candidate.method == "code"):
-        span = Span(start=code.start, end=code.end)
+        span = Span.model_construct(start=code.start, end=code.end)
         matched_text = code.code
     elif msg is not None:
-        span = Span(start=msg.segment.start, end=msg.segment.end)
+        span = Span.model_construct(start=msg.segment.start, end=msg.segment.end)
         matched_text = msg.segment.text.strip()[:_MATCHED_TEXT_MAX]
-    return Explanation(
+    return Explanation.model_construct(
         method=candidate.method,  # type: ignore[arg-type]
         code=code.code if code else None,
         variant=msg.variant.text if msg else None,
