@@ -22,12 +22,12 @@ run: install  ## start the service on the bundled catalogue (HOST, PORT)
 	$(BIN)/errdiag serve --host $(HOST) --port $(PORT)
 
 test: install  ## run the whole test suite (lint included)
-	$(BIN)/ruff check app tests
+	$(BIN)/ruff check app tests bench
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/pytest
 
 lint: install  ## ruff and hadolint only
-	$(BIN)/ruff check app tests
+	$(BIN)/ruff check app tests bench
 	$(BIN)/hadolint Dockerfile
 
 eval: install  ## accuracy report over tests/eval, with the naive baseline
@@ -45,8 +45,8 @@ check: install  ## validate the catalogue and run its examples
 bench: install  ## benchmarks (prints figures, writes bench/results/)
 	$(BIN)/python -m bench
 
-load: install  ## bounded load test against a local server
-	$(BIN)/python -m bench.load
+load: install  ## bounded load test against a local server (LOAD_ARGS="--seconds 10 --reload-every 5")
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 clean:  ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

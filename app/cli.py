@@ -28,14 +28,13 @@ LangOpt = Annotated[str | None, typer.Option("--lang", help="Language of the ans
 def _settings():  # noqa: ANN202
     from pydantic import ValidationError
 
-    from app.settings import Settings
+    from app.settings import Settings, describe_settings_error
 
     try:
         return Settings()
     except ValidationError as exc:
-        for err in exc.errors():
-            name = "ERRDIAG_" + str(err["loc"][0]).upper() if err["loc"] else "settings"
-            typer.echo(f"errdiag: invalid setting {name}: {err['msg']}", err=True)
+        for line in describe_settings_error(exc):
+            typer.echo(f"errdiag: {line}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -113,6 +112,24 @@ def diagnose_job(
     raise typer.Exit(0 if result.matched else 1)
 
 
+@cli.command("triage")
+def triage_ticket(
+    payload: Annotated[str, typer.Argument(help="A ticket payload (JSON of a tracker, a generic ticket, or plain text), or - for stdin.")],
+    source: Annotated[str, typer.Option("--source", help="auto, generic, jira, servicenow, zendesk or github.")] = "auto",
+    catalog: CatalogOpt = None, url: UrlOpt = None, as_json: JsonOpt = False, lang: LangOpt = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print only the comment to post (Markdown).")] = False,
+) -> None:
+    """Triage a ticket: labels, priority, assignment group and the comment. Exit code 1 when nothing matched."""
+    from app.cli_triage import SOURCE_CHOICES, run_triage
+
+    if source not in SOURCE_CHOICES:
+        typer.echo(f"errdiag: --source must be one of {', '.join(SOURCE_CHOICES)}", err=True)
+        raise typer.Exit(2)
+    output = "json" if as_json else "markdown" if markdown else "text"
+    raise typer.Exit(run_triage(payload, source=source, url=url, output=output, lang=lang,
+                                engine=lambda: _engine(catalog), settings=_settings))
+
+
 @catalog_cli.command("check")
 def catalog_check(directory: Annotated[Path, typer.Argument(help="The catalogue directory.")] = Path("catalog")) -> None:
     """Validate every file and entry, and run every entry's examples."""
@@ -142,6 +159,17 @@ def serve(
 
     _settings()  # fail fast, naming the wrong setting
     uvicorn.run("app.api.main:app", host=host, port=port, workers=workers, log_config=None, access_log=False)
+
+
+@cli.command(
+    "eval", context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+def evaluate(ctx: typer.Context) -> None:
+    """Accuracy report over tests/eval with the naive baseline (--catalog, --eval-dir, --threshold, --json; --help)."""
+    from app.evaluation import main as evaluation_main
+
+    raise typer.Exit(evaluation_main(ctx.args))
 
 
 @cli.command()

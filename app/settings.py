@@ -5,16 +5,29 @@ A wrong value stops start-up with a message that names the setting.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["Settings", "DEFAULT_CATALOG_DIR"]
+__all__ = ["Settings", "DEFAULT_CATALOG_DIR", "describe_settings_error"]
 
 DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
+MIN_KEY_CHARS = 16
 CommaList = Annotated[list[str], NoDecode]
+SecretList = Annotated[list[SecretStr], NoDecode]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+JsonMap = Annotated[dict[str, str], NoDecode]
+DEFAULT_PRIORITIES = {
+    "restore": "P1", "backup": "P2", "snapshot": "P2", "vm-agent": "P2", "networking": "P2", "extension": "P2",
+    "service": "P2", "protection": "P3", "configuration": "P3", "vm-state": "P3", "policy": "P3", "jobs": "P4",
+}
+DEFAULT_ASSIGNMENT_GROUPS = {
+    "networking": "network-operations", "vm-agent": "compute-operations", "extension": "compute-operations",
+    "vm-state": "compute-operations",
+}
 
 
 class Settings(BaseSettings):
@@ -35,12 +48,70 @@ class Settings(BaseSettings):
     max_json_depth: int = Field(default=64, ge=2, le=512, description="Deepest JSON nesting accepted.")
     max_segments: int = Field(default=5000, ge=1, description="Most segments (lines, windows) scanned in one input.")
     cors_origins: CommaList = Field(default_factory=list, description="Browser origins allowed by CORS (comma-separated).")
+    api_keys: SecretList = Field(default_factory=list, description="API keys accepted as `Authorization: Bearer <key>` (comma-separated, 16+ characters each); none disables the admin endpoints.")
+    require_api_key: bool = Field(default=False, description="Also require an API key on the diagnosis (every `/v1/`) endpoints.")
+    log_level: LogLevel = Field(default="INFO", description="Least severe level logged (DEBUG, INFO, WARNING, ERROR); INFO logs one line per request.")
+    log_format: Literal["json", "text"] = Field(default="json", description="`json`: one JSON object per line; `text`: for a terminal.")
+    log_input: bool = Field(default=False, description="Log the text of each request (it may hold secrets or customer names).")
+    watch_catalog: bool = Field(default=False, description="Reload the catalogue when its files change (polling).")
+    watch_interval_seconds: float = Field(default=5.0, ge=0.1, le=3600, description="How often the watcher looks at the catalogue files.")
+    webhook_secret: SecretStr | None = Field(default=None, description="Shared secret of the triage webhooks: when set, every `/v1/triage` request must carry the HMAC-SHA256 of its body (`X-Hub-Signature-256` from GitHub, `X-Errdiag-Signature` otherwise).")
+    priorities: JsonMap = Field(default_factory=lambda: dict(DEFAULT_PRIORITIES), description="Triage priority of each category, as JSON (`{\"restore\": \"P1\", ...}`); replaces the defaults.")
+    default_priority: str = Field(default="P3", min_length=1, max_length=100, description="Triage priority of a category missing from ERRDIAG_PRIORITIES.")
+    assignment_groups: JsonMap = Field(default_factory=lambda: dict(DEFAULT_ASSIGNMENT_GROUPS), description="Triage assignment group of each category, as JSON (`{\"networking\": \"network-operations\"}`); replaces the defaults.")
+    default_assignment_group: str = Field(default="backup-operations", min_length=1, max_length=200, description="Triage assignment group of a category missing from ERRDIAG_ASSIGNMENT_GROUPS.")
+    idempotency_ttl_seconds: int = Field(default=86_400, ge=1, le=30 * 86_400, description="How long a triage delivery's answer is kept for replays of the same delivery.")
+    idempotency_max_entries: int = Field(default=5000, ge=1, le=1_000_000, description="Most triage answers kept for replays (the oldest go first).")
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "api_keys", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("api_keys")
+    @classmethod
+    def _strong_keys(cls, value: list[SecretStr]) -> list[SecretStr]:
+        short = [n for n, key in enumerate(value, 1) if len(key.get_secret_value()) < MIN_KEY_CHARS]
+        if short:
+            raise ValueError(f"key number {', '.join(map(str, short))} is shorter than {MIN_KEY_CHARS} characters (generate one with: openssl rand -hex 32)")
+        return value
+
+    @field_validator("require_api_key")
+    @classmethod
+    def _keys_for_required(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and not info.data.get("api_keys"):
+            raise ValueError("true needs at least one key in ERRDIAG_API_KEYS")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("the secret is shorter than 16 characters (generate one with: openssl rand -hex 32)")
+        return value
+
+    @field_validator("priorities", "assignment_groups", mode="before")
+    @classmethod
+    def _json_map(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                value = json.loads(value) if value.strip() else {}
+            except ValueError:
+                raise ValueError('must be a JSON object of category to text, e.g. {"restore": "P1"}') from None
+        if isinstance(value, dict) and not all(isinstance(v, str) and v.strip() for v in value.values()):
+            raise ValueError("every value must be a non-empty string")
         return value
 
     @field_validator("catalog_dir")
@@ -49,3 +120,12 @@ class Settings(BaseSettings):
         if not value.is_dir():
             raise ValueError(f"catalogue directory {str(value)!r} does not exist")
         return value
+
+
+def describe_settings_error(exc: ValidationError) -> list[str]:
+    """One line per wrong setting, naming its ``ERRDIAG_`` variable; the value of a secret is never shown."""
+    lines = []
+    for err in exc.errors(include_input=False, include_url=False):
+        name = "ERRDIAG_" + str(err["loc"][0]).upper() if err["loc"] else "settings"
+        lines.append(f"invalid setting {name}: {err['msg']}")
+    return lines

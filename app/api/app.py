@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,8 +12,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import __version__
-from app.api import routes_catalog, routes_diagnose
+from app.api import metrics as metrics_route
+from app.api import routes_admin, routes_catalog, routes_diagnose, routes_triage
 from app.api.errors import install_error_handlers
+from app.api.metrics import Metrics
+from app.api.middleware import RequestMiddleware
+from app.api.openapi_docs import use_one_error_shape
+from app.api.reload import CatalogReloader
+from app.api.security import ApiKeyMiddleware, ApiKeys
 from app.engine import DiagnoseOptions, Engine
 from app.settings import Settings
 
@@ -39,7 +47,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.state.engine = engine or Engine.from_directory(
             settings.catalog_dir, engine_options(settings), check=settings.check_examples,
         )
-        yield
+        app.state.metrics.catalog_in_service(app.state.engine.index.catalog)
+        async with catalog_reloads(app, settings):
+            yield
 
     app = FastAPI(
         title="errdiag", version=__version__, description=_DESCRIPTION, lifespan=lifespan,
@@ -47,13 +57,25 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             {"name": "diagnose", "description": "Turn errors into diagnoses."},
             {"name": "catalogue", "description": "Read the catalogue of known errors."},
             {"name": "health", "description": "Probes for orchestrators."},
+            {"name": "triage", "description": "Ticket auto-triage webhooks: labels, priority, assignment group and a comment for a ticket."},
+            {"name": "admin", "description": "Operate the service: an API key of ERRDIAG_API_KEYS is always required."},
+            {"name": "operations", "description": "Prometheus metrics."},
         ],
     )
     app.state.settings = settings
+    app.state.metrics = Metrics()
+    app.state.api_keys = ApiKeys(settings.api_keys)
+    app.state.triage = routes_triage.TriageState(settings)
     install_error_handlers(app)
+    use_one_error_shape(app)
     app.include_router(routes_diagnose.router)
+    app.include_router(routes_triage.router)
     app.include_router(routes_catalog.router)
     app.include_router(routes_catalog.health_router)
+    app.include_router(routes_admin.router)
+    app.include_router(metrics_route.router)
+    if settings.require_api_key:
+        app.add_middleware(ApiKeyMiddleware, keys=app.state.api_keys)
     app.add_middleware(CatalogVersionMiddleware)
     if settings.cors_origins:
         app.add_middleware(
@@ -61,7 +83,26 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             allow_headers=["Content-Type", "Authorization", "Accept-Language", "Idempotency-Key", "X-Request-ID"],
             expose_headers=[CATALOG_VERSION_HEADER, "ETag", "X-Request-ID"], max_age=600,
         )
+    app.add_middleware(RequestMiddleware, metrics=app.state.metrics, log_input=settings.log_input)  # outermost: times everything
     return app
+
+
+@asynccontextmanager
+async def catalog_reloads(app: FastAPI, settings: Settings) -> AsyncIterator[CatalogReloader]:
+    """Reloads while the app serves: the admin endpoint, SIGHUP, and the file watcher if enabled."""
+    reloader = app.state.reloader = CatalogReloader(
+        app.state.engine, settings.catalog_dir, check=settings.check_examples, metrics=app.state.metrics,
+    )
+    reloader.listen_for_sighup()
+    watcher = asyncio.create_task(reloader.watch(settings.watch_interval_seconds)) if settings.watch_catalog else None
+    try:
+        yield reloader
+    finally:
+        if watcher is not None:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+        await reloader.close()
 
 
 class CatalogVersionMiddleware:
@@ -78,8 +119,10 @@ class CatalogVersionMiddleware:
 
         async def send_with_version(message: Message) -> None:
             if message["type"] == "http.response.start" and engine is not None:
+                outcome = scope.get("state", {}).get("outcome")  # the catalogue that answered, if a reload swapped it since
+                version = outcome.catalog_version if outcome is not None and outcome.catalog_version else engine.index.catalog.version
                 headers = list(message.get("headers", []))
-                headers.append((CATALOG_VERSION_HEADER.lower().encode(), engine.index.catalog.version.encode()))
+                headers.append((CATALOG_VERSION_HEADER.lower().encode(), version.encode()))
                 message = {**message, "headers": headers}
             await send(message)
 

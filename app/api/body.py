@@ -64,7 +64,7 @@ def parse_json(raw: bytes, max_depth: int) -> object:
     if not raw.strip():
         raise ApiError(400, "empty_body", "The body is empty. Send a JSON document.")
     try:
-        document = json.loads(raw)
+        document = json.loads(raw, parse_constant=_not_json)
     except RecursionError:
         raise _too_deep(max_depth) from None
     except UnicodeDecodeError:
@@ -74,6 +74,11 @@ def parse_json(raw: bytes, max_depth: int) -> object:
     if _depth(document, max_depth + 1) > max_depth:
         raise _too_deep(max_depth)
     return document
+
+
+def _not_json(constant: str) -> object:
+    """Python reads NaN and Infinity, which JSON does not have."""
+    raise ValueError(f"{constant} is not a JSON value")
 
 
 def _too_deep(max_depth: int) -> ApiError:

@@ -11,13 +11,17 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
+
+from app.api.paths import allowed_methods
 
 __all__ = ["ApiError", "ErrorBody", "ErrorResponse", "install_error_handlers", "error_response"]
 
 log = logging.getLogger("errdiag.api")
+CLIENT_CLOSED_REQUEST = 499  # nginx's status for a request its client abandoned; never sent, only logged and counted
 
 
 class ErrorBody(BaseModel):
@@ -59,20 +63,35 @@ def _describe(errors: list[dict]) -> str:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        request.state.error_code = exc.code  # for the access log
         return error_response(exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        request.state.error_code = "invalid_request"
         return error_response(422, "invalid_request", f"Invalid request: {_describe(list(exc.errors()))}.")
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = _STATUS_CODES.get(exc.status_code, "error")
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = request.state.error_code = _STATUS_CODES.get(exc.status_code, "error")
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
         if exc.status_code == 404 and message == "Not Found":
             message = "No such endpoint. See /docs or /openapi.json for the API."
-        return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # the router names the methods of one route only; a path can have several
+            allowed = allowed_methods(request.app, request.url.path)
+            headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+            choices = f"{', '.join(allowed[:-1])} or {allowed[-1]}" if len(allowed) > 1 else "".join(allowed)
+            message = f"Method {request.method} is not allowed on {request.url.path}; use {choices}."
+        return error_response(exc.status_code, code, message, headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, _: ClientDisconnect) -> Response:
+        """The client closed the connection before sending its whole body: nobody is left to answer."""
+        request.state.error_code = "client_disconnected"
+        log.info("client disconnected before the end of its request", extra={"method": request.method, "path": request.url.path})
+        return Response(status_code=CLIENT_CLOSED_REQUEST)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+from fastapi import FastAPI
+
 from app.api.errors import ErrorResponse
 from app.api.schemas import BatchRequest, DiagnoseRequest
 
-__all__ = ["DIAGNOSE_BODY", "JOB_BODY", "BATCH_BODY", "ERRORS", "TEXT_RESPONSES"]
+__all__ = ["DIAGNOSE_BODY", "JOB_BODY", "BATCH_BODY", "ERRORS", "TEXT_RESPONSES", "use_one_error_shape"]
 
 _JOB_EXAMPLE = {
     "id": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/vault-prod/backupJobs/5b1a9f0e-3c2d-4e6f-8a7b-9c0d1e2f3a4b",
@@ -45,7 +49,7 @@ JOB_BODY = {
     "requestBody": {
         "required": True,
         "content": {"application/json": {
-            "schema": {"type": "object", "description": "An Azure Backup job, a {\"value\": [...]} job list, an ARM error envelope, PowerShell job details, or any JSON."},
+            "schema": {"type": ["object", "array"], "description": "An Azure Backup job, a {\"value\": [...]} job list, an ARM error envelope, PowerShell job details, or any JSON object or array."},
             "example": _JOB_EXAMPLE,
         }},
     }
@@ -79,3 +83,59 @@ TEXT_RESPONSES = {
         },
     }
 }
+
+
+def use_one_error_shape(app: FastAPI) -> None:
+    """Make the generated document tell the truth about errors on every route, those added later included.
+
+    FastAPI documents its own 422 body (``HTTPValidationError``), but the handlers answer the one
+    error shape; with ERRDIAG_REQUIRE_API_KEY every ``/v1/`` route can answer 401; and a ``limit``
+    is bounded by this server's ERRDIAG_MAX_LIMIT, not by the models' hard ceiling of 100.
+    """
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            document = generate()
+            _fix_error_responses(document)
+            _document_max_limit(document, app.state.settings.max_limit)
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _fix_error_responses(document: dict) -> None:
+    ref = {"$ref": "#/components/schemas/ErrorResponse"}
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    if "ErrorResponse" not in components:
+        schema = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(schema.pop("$defs"), ErrorResponse=schema)
+    for path, operations in document.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            validation = responses.get("422", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            if validation.get("$ref", "").endswith("/HTTPValidationError"):
+                responses["422"] = {"description": "A parameter or field is invalid (it is named)", "content": {"application/json": {"schema": ref}}}
+            if path.startswith("/v1/") and "401" not in responses:
+                responses["401"] = {"description": "An API key is required (ERRDIAG_REQUIRE_API_KEY)", "content": {"application/json": {"schema": ref}}}
+    for name in ("HTTPValidationError", "ValidationError"):
+        if f'"#/components/schemas/{name}"' not in json.dumps(document.get("paths", {})):
+            components.pop(name, None)
+
+
+def _document_max_limit(node: object, max_limit: int) -> None:
+    """Set ``maximum`` of every ``limit`` (query parameter or body field) documented with the ceiling of 100."""
+    if isinstance(node, list):
+        for child in node:
+            _document_max_limit(child, max_limit)
+        return
+    if not isinstance(node, dict):
+        return
+    limits = [node["schema"]] if node.get("name") == "limit" and node.get("in") == "query" else []
+    limits += [node["properties"]["limit"]] if isinstance(node.get("properties"), dict) and "limit" in node["properties"] else []
+    for schema in limits:
+        for variant in [schema, *schema.get("anyOf", [])]:
+            if variant.get("maximum") == 100:
+                variant["maximum"] = max_limit
+    for child in node.values():
+        _document_max_limit(child, max_limit)

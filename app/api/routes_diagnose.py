@@ -14,6 +14,7 @@ from app.api.body import check_text, media_type, parse_json, read_body, read_tex
 from app.api.deps import EngineDep, FormatQuery, SettingsDep, accept_language, respond
 from app.api.errors import ApiError
 from app.api.openapi_docs import BATCH_BODY, DIAGNOSE_BODY, ERRORS, JOB_BODY, TEXT_RESPONSES
+from app.api.outcome import note_outcome
 from app.api.schemas import BatchRequest, BatchResult, DiagnoseRequest
 from app.engine.results import DiagnoseResult, MultiDiagnoseResult
 from app.render import render_markdown, render_multi_markdown, render_multi_text, render_text
@@ -70,6 +71,7 @@ async def diagnose(request: Request, engine: EngineDep, settings: SettingsDep, f
         raise _unsupported(ctype, "application/json or text/plain")
     result = await _run(engine.diagnose, len(message), message, lang=lang,
                         accept_language=accept_language(request), limit=_limit(limit, settings))
+    note_outcome(request, result, message)
     return respond(request, format, result, render_text, render_markdown)
 
 
@@ -87,6 +89,7 @@ async def diagnose_query(
 ) -> Response:
     message = check_text(q, settings.max_message_chars, "query parameter q")
     result = engine.diagnose(message, lang=lang, accept_language=accept_language(request), limit=_limit(limit, settings))  # type: ignore[arg-type]
+    note_outcome(request, result, message)
     return respond(request, format, result, render_text, render_markdown)
 
 
@@ -110,6 +113,7 @@ async def diagnose_job(
         raise ApiError(422, "invalid_request", "A job payload is a JSON object or array (an Azure job, {\"value\": [...]}, an ARM error...).")
     result = await _run(engine.diagnose_job, len(raw), document, lang=lang,
                         accept_language=accept_language(request), limit=_limit(limit, settings))
+    note_outcome(request, result, raw)
     return respond(request, format, result, render_multi_text, render_multi_markdown)
 
 
@@ -131,6 +135,7 @@ async def diagnose_batch(request: Request, engine: EngineDep, settings: Settings
     def run() -> list[DiagnoseResult]:
         return [engine.diagnose(m, lang=body.lang, accept_language=accept_language(request), limit=limit) for m in body.messages]
     results = await _run(run, sum(len(m) for m in body.messages))
+    note_outcome(request, results, body.messages)
     return BatchResult(results=results, catalog=results[0].catalog)
 
 

@@ -21,7 +21,7 @@ class DiagnoseRequest(BaseModel):
 
     message: str = Field(min_length=1, description="The error message, log excerpt or ticket text.")
     lang: Lang | None = Field(default=None, description="Language of the answer; default: the language of the input.")
-    limit: int | None = Field(default=None, ge=0, le=100, description="How many runners-up to return.")
+    limit: int | None = Field(default=None, ge=0, le=100, strict=True, description="How many runners-up to return (at most ERRDIAG_MAX_LIMIT).")
 
 
 class BatchRequest(BaseModel):
@@ -31,7 +31,7 @@ class BatchRequest(BaseModel):
 
     messages: list[str] = Field(min_length=1, description="Messages to diagnose, answered in the same order.")
     lang: Lang | None = None
-    limit: int | None = Field(default=None, ge=0, le=100)
+    limit: int | None = Field(default=None, ge=0, le=100, strict=True, description="How many runners-up to return (at most ERRDIAG_MAX_LIMIT).")
 
 
 class BatchResult(BaseModel):

@@ -15,10 +15,11 @@ from app.engine.job import diagnose_items, diagnose_job
 from app.engine.normalize import normalize
 from app.engine.payload import ErrorItem, JobContext, read_errors
 from app.engine.results import DiagnoseResult, MultiDiagnoseResult
+from app.engine.ticket import read_ticket, ticket_language
 
 __all__ = [
     "Catalog", "CatalogError", "CatalogValidationError", "DiagnoseOptions", "DiagnoseResult",
     "Engine", "EngineError", "ErrorItem", "Index", "JobContext", "MultiDiagnoseResult",
     "build_index", "check_examples", "diagnose", "diagnose_items", "diagnose_job", "load_catalog",
-    "load_index", "normalize", "read_errors",
+    "load_index", "normalize", "read_errors", "read_ticket", "ticket_language",
 ]

@@ -29,7 +29,7 @@ from markdown_it import MarkdownIt
 
 from app.engine.normalize import guess_language, normalize, tokenize
 from app.engine.payload import ErrorItem, read_errors
-from app.engine.ticket_lines import is_log_line, is_prose_path, log_records, sentences
+from app.engine.ticket_lines import is_prose_path, log_records, split_prose
 
 __all__ = ["read_ticket", "ticket_language", "is_prose_path"]
 
@@ -90,9 +90,11 @@ def _bounded(found: list[tuple[int, ErrorItem]], max_items: int, max_chars: int)
             seen.add(key)
             unique.append((rank, order, item))
     kept, chars = [], 0
-    for rank, order, item in sorted(unique, key=lambda t: (t[0], t[1])):
-        if len(kept) >= max_items or chars + len(item.text) > max_chars:
+    for _rank, order, item in sorted(unique, key=lambda t: (t[0], t[1])):
+        if len(kept) >= max_items:
             break
+        if chars + len(item.text) > max_chars:
+            continue  # a smaller item further on may still fit
         kept.append((order, item))
         chars += len(item.text)
     return [item for _, item in sorted(kept, key=lambda t: t[0])]
@@ -114,7 +116,7 @@ def _read_field(name: str, text: str) -> Iterator[ErrorItem]:
             ordinals[block.kind] = ordinals.get(block.kind, 0) + 1
             yield from _block_items(block.text, f"{name}:{block.kind}[{ordinals[block.kind]}]")
             continue
-        for kind, piece in _split_prose(block.text, json_tries):
+        for kind, piece in split_prose(block.text, json_tries):
             if kind == "sentence":
                 sentence_count += 1
                 yield ErrorItem(f"{name}:sentence[{sentence_count}]", None, piece)
@@ -157,44 +159,6 @@ def _markdown_blocks(text: str) -> Iterator[_Block]:
         elif token.type in ("paragraph_open", "heading_open", "html_block"):
             raw = "\n".join(lines[token.map[0] : token.map[1]])
             yield _Block(token.map[0], "prose", _TAG.sub(" ", raw) if token.type == "html_block" else raw)
-
-
-def _split_prose(text: str, json_tries: list[int]) -> Iterator[tuple[str, str]]:
-    """Pasted JSON and log runs out of a prose block, and the sentences of what is left."""
-    lines = text.split("\n")
-    words: list[str] = []
-    i = 0
-    while i < len(lines):
-        stripped = lines[i].lstrip()
-        if stripped[:1] in ("{", "[") and json_tries[0] > 0:
-            json_tries[0] -= 1
-            end = _json_end(lines, i)
-            if end is not None:
-                yield from (("sentence", s) for s in sentences(" ".join(words)))
-                words = []
-                yield "json", "\n".join(lines[i:end])
-                i = end
-                continue
-        if is_log_line(lines[i]):
-            yield from (("sentence", s) for s in sentences(" ".join(words)))
-            words = []
-            yield "log", "\n".join(lines[i:])  # a log record runs to the end of its paragraph
-            return
-        words.append(stripped)
-        i += 1
-    yield from (("sentence", s) for s in sentences(" ".join(words)))
-
-
-def _json_end(lines: list[str], start: int) -> int | None:
-    """The line after a JSON document starting at ``lines[start]``, if one does and it holds something."""
-    rest = "\n".join(lines[start:]).lstrip()
-    try:
-        document, consumed = json.JSONDecoder().raw_decode(rest)
-    except (ValueError, RecursionError):
-        return None
-    if not document or not isinstance(document, (dict, list)):
-        return None
-    return start + rest.count("\n", 0, consumed) + 1
 
 
 def _block_items(text: str, path: str) -> Iterator[ErrorItem]:

@@ -1,10 +1,12 @@
-"""Lines and sentences of a ticket: which lines are log records, and where prose sentences end."""
+"""Lines and sentences of a ticket: pasted JSON and log records inside prose, and where sentences end."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 
-__all__ = ["is_log_line", "log_records", "sentences", "is_prose_path"]
+__all__ = ["is_log_line", "log_records", "sentences", "split_prose", "is_prose_path"]
 
 _TIMESTAMP = re.compile(
     r"""^[ \t]*[\[(]?(?:
@@ -69,3 +71,41 @@ def sentences(text: str) -> list[str]:
             if len(_ALNUM.findall(piece)) >= 4:
                 found.append(piece)
     return found
+
+
+def split_prose(text: str, json_tries: list[int]) -> Iterator[tuple[str, str]]:
+    """Pasted JSON and log runs out of a prose block, and the sentences of what is left."""
+    lines = text.split("\n")
+    words: list[str] = []
+    i = 0
+    while i < len(lines):
+        stripped = lines[i].lstrip()
+        if stripped[:1] in ("{", "[") and json_tries[0] > 0:
+            json_tries[0] -= 1
+            end = _json_end(lines, i)
+            if end is not None:
+                yield from (("sentence", s) for s in sentences(" ".join(words)))
+                words = []
+                yield "json", "\n".join(lines[i:end])
+                i = end
+                continue
+        if is_log_line(lines[i]):
+            yield from (("sentence", s) for s in sentences(" ".join(words)))
+            words = []
+            yield "log", "\n".join(lines[i:])  # a log record runs to the end of its paragraph
+            return
+        words.append(stripped)
+        i += 1
+    yield from (("sentence", s) for s in sentences(" ".join(words)))
+
+
+def _json_end(lines: list[str], start: int) -> int | None:
+    """The line after a JSON document starting at ``lines[start]``, if one does and it holds something."""
+    rest = "\n".join(lines[start:]).lstrip()
+    try:
+        document, consumed = json.JSONDecoder().raw_decode(rest)
+    except (ValueError, RecursionError):
+        return None
+    if not document or not isinstance(document, (dict, list)):
+        return None
+    return start + rest.count("\n", 0, consumed) + 1

@@ -11,7 +11,7 @@ from app.settings import Settings
 
 
 def make_client(**overrides: object) -> TestClient:
-    settings = Settings(catalog_dir=CATALOG_DIR, _env_file=None, **overrides)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, **{"catalog_dir": CATALOG_DIR, **overrides})  # type: ignore[call-arg, arg-type]
     return TestClient(create_app(settings))
 
 

@@ -1,0 +1,83 @@
+"""Prometheus metrics of one app, in its own registry, served at ``GET /metrics``.
+
+Requests and latency by route template and status; diagnoses by entry, category and outcome;
+a confidence histogram; the catalogue in service (version, entries); reloads and their failures;
+requests refused for a missing or wrong API key.
+"""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, Info, generate_latest
+
+from app.api.outcome import Outcome
+from app.engine.catalog import Catalog
+
+__all__ = ["Metrics", "router"]
+
+_LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+_CONFIDENCE_BUCKETS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
+
+
+class Metrics:
+    """The collectors of one app; ``registry`` is what ``/metrics`` exposes."""
+
+    def __init__(self) -> None:
+        self.registry = registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter("errdiag_http_requests", "HTTP requests answered.", ["method", "route", "status"], registry=registry)
+        self.latency = Histogram("errdiag_http_request_duration_seconds", "Time to answer a request.",
+                                 ["method", "route", "status"], buckets=_LATENCY_BUCKETS, registry=registry)
+        self.in_progress = Gauge("errdiag_http_requests_in_progress", "Requests being served.", registry=registry)
+        self.diagnoses = Counter("errdiag_diagnoses", "Diagnoses produced (entry and category are 'none' without a match).",
+                                 ["entry", "category", "outcome"], registry=registry)
+        self.confidence = Histogram("errdiag_diagnosis_confidence", "Confidence of each diagnosis (of the nearest entry without a match).",
+                                    ["outcome"], buckets=_CONFIDENCE_BUCKETS, registry=registry)
+        self.catalog = Info("errdiag_catalog", "The catalogue in service.", registry=registry)
+        self.catalog_entries = Gauge("errdiag_catalog_entries", "Entries of the catalogue in service.", registry=registry)
+        self.catalog_loaded = Gauge("errdiag_catalog_loaded_timestamp_seconds", "When the catalogue in service was loaded.", registry=registry)
+        self.reloads = Counter("errdiag_catalog_reloads", "Catalogue reloads attempted.", ["trigger", "result"], registry=registry)
+        self.reload_failures = Counter("errdiag_catalog_reload_failures", "Catalogue reloads refused (the old catalogue kept serving).",
+                                       ["trigger"], registry=registry)
+        self.auth_failures = Counter("errdiag_auth_failures", "Requests refused for a missing or wrong API key.", ["reason"], registry=registry)
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        code = str(status)
+        self.requests.labels(method, route, code).inc()
+        self.latency.labels(method, route, code).observe(seconds)
+
+    def observe_outcome(self, outcome: Outcome) -> None:
+        for found in outcome.diagnoses:
+            label = "matched" if found.matched else "no_match"
+            if found.matched:
+                self.diagnoses.labels(found.entry_id, found.category, label).inc()
+            else:
+                self.diagnoses.labels("none", "none", label).inc()
+            self.confidence.labels(label).observe(found.confidence)
+
+    def catalog_in_service(self, catalog: Catalog) -> None:
+        self.catalog.info({"version": catalog.version})
+        self.catalog_entries.set(len(catalog))
+        self.catalog_loaded.set(time.time())
+
+    def reload_done(self, trigger: str, ok: bool) -> None:
+        self.reloads.labels(trigger, "ok" if ok else "refused").inc()
+        if not ok:
+            self.reload_failures.labels(trigger).inc()
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get(
+    "/metrics", operation_id="metrics", summary="Prometheus metrics of this process",
+    response_class=Response,
+    responses={200: {"description": "Prometheus text exposition format.", "content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}}},
+)
+def metrics(request: Request) -> Response:
+    return Response(request.app.state.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

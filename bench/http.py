@@ -1,0 +1,111 @@
+"""HTTP benchmark: ``POST /v1/diagnose`` against a bare FastAPI endpoint, same server, same run."""
+
+from __future__ import annotations
+
+import http.client
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from bench.inproc import bundled
+from bench.inputs import short_messages
+from bench.loadgen import LoadResult, load_tool, run_load
+from bench.report import print_checks, print_table
+from bench.serve_app import BARE_PATH
+from bench.server import HOST, Running, ServerConfig, bench_server_command, free_port, running
+from bench.targets import Check, check
+
+__all__ = ["run_http", "VARIANTS"]
+
+DIAGNOSE_PATH = "/v1/diagnose"
+ENDPOINTS = {"errdiag": DIAGNOSE_PATH, "bare": BARE_PATH}
+VARIANTS = (ServerConfig(loop="asyncio", http="h11"), ServerConfig(workers=2), ServerConfig(workers=2, loop="asyncio", http="h11"))
+
+
+@contextmanager
+def _serve(config: ServerConfig) -> Iterator[Running]:
+    port = free_port()
+    with running(bench_server_command(port, config), port) as server:
+        yield server
+
+
+def _post(port: int, path: str, body: bytes) -> tuple[int, int]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        conn.request("POST", path, body=body, headers={"Content-Type": "application/json"})
+        response = conn.getresponse()
+        return response.status, len(response.read())
+    finally:
+        conn.close()
+
+
+def _sanity(server: Running, body: bytes) -> dict[str, int]:
+    """Both endpoints answer 200 to the benchmark's body; returns their response sizes."""
+    sizes = {}
+    for name, path in ENDPOINTS.items():
+        status, size = _post(server.port, path, body)
+        if status != 200:
+            raise RuntimeError(f"{name} endpoint {path} answered {status} to the benchmark body")
+        sizes[name] = size
+    return sizes
+
+
+def _pair(server: Running, bodies: list[bytes], concurrency: int, seconds: float) -> dict[str, LoadResult]:
+    return {name: run_load(server.url(path), bodies, concurrency=concurrency, seconds=seconds) for name, path in ENDPOINTS.items()}
+
+
+def _warm(server: Running, bodies: list[bytes]) -> None:
+    _pair(server, bodies, 16, 1)
+
+
+def _row(config: ServerConfig, concurrency: int, pair: dict[str, LoadResult]) -> dict[str, Any]:
+    errdiag, bare = pair["errdiag"], pair["bare"]
+    return {"config": config.label, "concurrency": concurrency, "errdiag": errdiag.as_dict(), "bare": bare.as_dict(),
+            "ratio": round(errdiag.rps / bare.rps, 3) if bare.rps else None}
+
+
+def run_http(*, quick: bool, seconds: float | None = None) -> tuple[dict[str, Any], list[Check]]:
+    index, _ = bundled()
+    bodies = [json.dumps({"message": m}).encode() for m in short_messages(index, 64, seed=11)]
+    seconds = seconds or (3.0 if quick else 10.0)
+    concurrencies = (1, 16) if quick else (1, 16, 64)
+    main = ServerConfig()
+    results: dict[str, Any] = {"tool": load_tool(), "seconds_per_point": seconds, "bodies": len(bodies), "points": [], "variants": []}
+    with _serve(main) as server:
+        results["response_bytes"] = _sanity(server, bodies[0])
+        _warm(server, bodies)
+        for concurrency in concurrencies:
+            results["points"].append(_row(main, concurrency, _pair(server, bodies, concurrency, seconds)))
+    variant_concurrency = concurrencies[-1]
+    results["variants"].append(results["points"][-1])
+    for config in VARIANTS:
+        with _serve(config) as server:
+            _warm(server, bodies)
+            results["variants"].append(_row(config, variant_concurrency, _pair(server, bodies, variant_concurrency, seconds)))
+    checks = _checks(results)
+    _print(results, checks)
+    return results, checks
+
+
+def _checks(results: dict[str, Any]) -> list[Check]:
+    by_c = {p["concurrency"]: p for p in results["points"]}
+    checks = [check(f"http.ratio.c{c}", by_c[c]["ratio"] if c in by_c else None) for c in (1, 16, 64)]
+    checks.append(check("http.p99.c64", by_c[64]["errdiag"]["p99_ms"] if 64 in by_c else None))
+    return checks
+
+
+def _print(results: dict[str, Any], checks: list[Check]) -> None:
+    def cells(p: dict[str, Any]) -> list[object]:
+        e, b = p["errdiag"], p["bare"]
+        return [e["rps"], e["p50_ms"], e["p99_ms"], e["errors"], b["rps"], b["p50_ms"], b["p99_ms"], b["errors"], p["ratio"]]
+
+    headers = ["errdiag req/s", "p50 ms", "p99 ms", "err", "bare req/s", "p50 ms", "p99 ms", "err", "errdiag/bare"]
+    print_table(f"HTTP POST {DIAGNOSE_PATH} (short JSON messages, {results['bodies']} bodies in turn) vs bare FastAPI "
+                f"endpoint {BARE_PATH} (same body model, constant 1 KB JSON); {results['tool']}, "
+                f"{results['seconds_per_point']:g} s per point; server {results['points'][0]['config']}",
+                ["concurrency", *headers], [[p["concurrency"], *cells(p)] for p in results["points"]])
+    print_table(f"Serving variants at concurrency {results['variants'][0]['concurrency']} (choose the defaults from these)",
+                ["server", *headers], [[p["config"], *cells(p)] for p in results["variants"]])
+    print(f"  response sizes: {results['response_bytes']} bytes; the load generator shares the machine's cores with the server")
+    print_checks("HTTP targets (issue 6)", checks)

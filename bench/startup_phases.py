@@ -1,0 +1,36 @@
+"""Where start-up time goes, in a fresh process: ``python -m bench.startup_phases`` prints one JSON line."""
+
+from __future__ import annotations
+
+import time
+
+_START = time.perf_counter()
+
+
+def main() -> None:
+    import json
+
+    marks: dict[str, float] = {}
+    import app.api.app  # noqa: F401  (FastAPI, pydantic, the engine, the routes)
+
+    marks["import app.api.app"] = time.perf_counter() - _START
+    from app.api.app import engine_options
+    from app.engine import build_index, check_examples, load_catalog
+    from app.settings import Settings
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    catalog = load_catalog(settings.catalog_dir)
+    marks["load_catalog"] = time.perf_counter() - _START
+    index = build_index(catalog)
+    marks["build_index"] = time.perf_counter() - _START
+    check_examples(index, engine_options(settings))
+    marks["check_examples"] = time.perf_counter() - _START
+    steps, previous = {}, 0.0
+    for name, at in marks.items():
+        steps[name] = round(at - previous, 4)
+        previous = at
+    print(json.dumps({"steps_s": steps, "check_examples_enabled": settings.check_examples}))
+
+
+if __name__ == "__main__":
+    main()

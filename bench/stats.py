@@ -1,0 +1,89 @@
+"""Timing and memory helpers: percentiles over many calls, resident memory of a process."""
+
+from __future__ import annotations
+
+import gc
+import resource
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = ["Stats", "measure", "summarize", "percentile", "rss_mb", "peak_rss_mb", "mb"]
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Summary of the durations of ``n`` calls, in milliseconds."""
+
+    n: int
+    median_ms: float
+    p99_ms: float
+    mean_ms: float
+    min_ms: float
+    max_ms: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(self).items()}
+
+
+def percentile(ordered: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0..100) of sorted values, linearly interpolated."""
+    if not ordered:
+        raise ValueError("no values")
+    position = (len(ordered) - 1) * q / 100.0
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summarize(samples_ns: Sequence[int]) -> Stats:
+    ordered = sorted(s / 1e6 for s in samples_ns)
+    return Stats(
+        n=len(ordered), median_ms=percentile(ordered, 50), p99_ms=percentile(ordered, 99),
+        mean_ms=sum(ordered) / len(ordered), min_ms=ordered[0], max_ms=ordered[-1],
+    )
+
+
+def measure(fn: Callable[[Any], object], inputs: Sequence[Any], *, warmup: int, max_seconds: float) -> Stats:
+    """Call ``fn`` on ``inputs[:warmup]`` untimed, then time one call per remaining input.
+
+    Stops early once ``max_seconds`` of timed calls have passed (at least one call is timed),
+    so a slow engine shortens the run instead of hanging it.
+    """
+    if len(inputs) <= warmup:
+        raise ValueError(f"need more than {warmup} inputs, got {len(inputs)}")
+    for item in inputs[:warmup]:
+        fn(item)
+    gc.collect()
+    samples: list[int] = []
+    deadline = time.perf_counter_ns() + int(max_seconds * 1e9)
+    for item in inputs[warmup:]:
+        start = time.perf_counter_ns()
+        fn(item)
+        end = time.perf_counter_ns()
+        samples.append(end - start)
+        if end > deadline:
+            break
+    return summarize(samples)
+
+
+def mb(byte_count: float) -> float:
+    return round(byte_count / 2**20, 1)
+
+
+def rss_mb(pid: int | str = "self") -> float | None:
+    """Current resident memory of a process (Linux ``/proc``), or None where unavailable."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (``ru_maxrss`` is in KiB on Linux)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
