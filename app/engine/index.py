@@ -13,6 +13,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from app.engine.catalog import Catalog
 from app.engine.model import Message
 from app.engine.normalize import normalize, tokenize
@@ -60,7 +62,8 @@ class Index:
 
     catalog: Catalog
     variants: tuple[Variant, ...]
-    postings: dict[str, tuple[int, ...]]
+    postings: dict[str, np.ndarray]  # token -> indices of the variants holding it (int32)
+    inverse_weights: np.ndarray  # 1 / variant weight (0 for a weightless variant), float32
     idf: dict[str, float]
     codes: dict[str, frozenset[str]]  # code_key -> entry ids the code names
     weak_codes: dict[str, frozenset[str]]  # code_key -> entry ids the code only supports
@@ -80,7 +83,8 @@ def build_index(catalog: Catalog) -> Index:
     boilerplate = _find_boilerplate(normalized)
     cores = [(eid, msg, _core(norm, boilerplate)) for eid, msg, norm in normalized]
     idf = _idf(cores, len(catalog))
-    variants = tuple(_variant(eid, msg, core, idf) for eid, msg, core in cores)
+    clause_of = _ClauseCache(idf)
+    variants = tuple(_variant(eid, msg, core, idf, clause_of) for eid, msg, core in cores)
     postings: dict[str, list[int]] = defaultdict(list)
     for i, variant in enumerate(variants):
         for token in variant.tokens:
@@ -95,7 +99,8 @@ def build_index(catalog: Catalog) -> Index:
     return Index(
         catalog=catalog,
         variants=variants,
-        postings={t: tuple(ids) for t, ids in postings.items()},
+        postings={t: np.asarray(ids, dtype=np.int32) for t, ids in postings.items()},
+        inverse_weights=np.asarray([1.0 / v.weight if v.weight else 0.0 for v in variants], dtype=np.float32),
         idf=idf,
         codes={k: frozenset(v) for k, v in codes.items()},
         weak_codes={k: frozenset(v) for k, v in weak.items()},
@@ -103,21 +108,30 @@ def build_index(catalog: Catalog) -> Index:
     )
 
 
-def _variant(entry_id: str, msg: Message, core: str, idf: dict[str, float]) -> Variant:
-    def clause(text: str) -> Clause:
-        weights = {t: idf[t] for t in set(tokenize(text)) if idf.get(t, 0.0) > 0}
-        return Clause(text, weights, sum(weights.values()), bool(_ADVICE.match(text)))
+class _ClauseCache(dict):
+    """One ``Clause`` per distinct clause text: catalogues repeat their clauses a lot."""
 
-    clauses = tuple(clause(c) for c in _clauses(core)) or (clause(core),)
+    def __init__(self, idf: dict[str, float]) -> None:
+        super().__init__()
+        self.idf = idf
+
+    def __missing__(self, text: str) -> Clause:
+        weights = {t: self.idf[t] for t in set(tokenize(text)) if self.idf.get(t, 0.0) > 0}
+        clause = self[text] = Clause(text, weights, sum(weights.values()), bool(_ADVICE.match(text)))
+        return clause
+
+
+def _variant(entry_id: str, msg: Message, core: str, idf: dict[str, float], clause_of: _ClauseCache) -> Variant:
+    tokens = frozenset(tokenize(core))
     return Variant(
         entry_id=entry_id,
         lang=msg.lang,
         kind=msg.kind,
         text=msg.text,
         core=core,
-        tokens=frozenset(tokenize(core)),
-        weight=sum(idf.get(t, 0.0) for t in set(tokenize(core))),
-        clauses=clauses,
+        tokens=tokens,
+        weight=sum(idf.get(t, 0.0) for t in tokens),
+        clauses=tuple(clause_of[c] for c in _clauses(core)) or (clause_of[core],),
     )
 
 

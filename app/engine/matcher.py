@@ -11,12 +11,12 @@ Both layers feed one ranking of entries; ``Candidate.score`` is in [0, 1].
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from app.engine.index import Clause, Index, Variant, code_key
@@ -115,24 +115,24 @@ def _best_messages(index: Index, segments: list[Segment]) -> dict[str, MessageHi
 
 
 def _score_segment(index: Index, segment: Segment) -> list[MessageHit]:
+    """Rank variants by the share of their weight the segment holds, then align the best few."""
     norm = normalize(segment.text)
-    shared: dict[int, float] = defaultdict(float)
-    segment_weight = 0.0
     tokens = set(tokenize(norm))
-    for token in tokens:
-        weight = index.idf.get(token, 0.0)
-        if weight < _MIN_IDF:
-            continue
-        segment_weight += weight
-        for vi in index.postings.get(token, ()):
-            shared[vi] += weight
+    weighted = [(index.idf.get(t, 0.0), t) for t in tokens]
+    weighted = [(w, t) for w, t in weighted if w >= _MIN_IDF and t in index.postings]
+    if not weighted:
+        return []
+    shared = np.zeros(len(index.variants), dtype=np.float32)
+    for weight, token in weighted:
+        shared[index.postings[token]] += weight
+    recall = shared * index.inverse_weights
+    best = np.flatnonzero(recall >= _MIN_COVERAGE)
+    if len(best) > _CANDIDATES_PER_SEGMENT:
+        best = best[np.argpartition(-recall[best], _CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
+    ranked = sorted(((float(recall[i]), float(shared[i]), int(i)) for i in best), reverse=True)
+    evidence = max(sum(w for w, _ in weighted), _MIN_EVIDENCE)
     variants = index.variants
-    eligible = (
-        (w / variants[vi].weight, w, vi) for vi, w in shared.items() if w >= _MIN_COVERAGE * variants[vi].weight > 0
-    )
-    ranked = heapq.nlargest(_CANDIDATES_PER_SEGMENT, eligible)
-    evidence = max(segment_weight, _MIN_EVIDENCE)
-    return [_fine_score(variants[vi], segment, norm, tokens, recall, w / evidence) for recall, w, vi in ranked]
+    return [_fine_score(variants[vi], segment, norm, tokens, r, w / evidence) for r, w, vi in ranked]
 
 
 def _fine_score(

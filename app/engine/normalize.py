@@ -22,7 +22,7 @@ _QUOTES = str.maketrans(
     }
 )
 
-# Order matters: the widest patterns are masked first.
+# Order matters: where two patterns match at one place, the first listed wins.
 MASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("<resource>", re.compile(r"/subscriptions/[^\s\"',;)\]}]+", re.I)),
     ("<url>", re.compile(r"\b(?:https?|ftp)://[^\s\"'<>)\]}]+", re.I)),
@@ -34,7 +34,7 @@ MASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("<time>", re.compile(r"\b\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\b")),
     ("<ip>", re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b")),
     ("<hex>", re.compile(r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12,}\b", re.I)),
-    ("<name>", re.compile(r"(?<![\w])'([\w.-]{1,64})'(?![\w])|\"([\w.-]{1,64})\"")),
+    ("<name>", re.compile(r"\B'[\w.-]{1,64}'(?!\w)|\"[\w.-]{1,64}\"")),
     ("<num>", re.compile(r"\b\d+(?:[.,]\d+)*\b")),
 )
 
@@ -42,17 +42,22 @@ _TOKEN = re.compile(r"<[a-z]+>|[a-z0-9+]+")
 _SPACES = re.compile(r"\s+")
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _COMBINING.sub("", unicodedata.normalize("NFD", text))
+
+
+# The text is case-folded before masking, so the combined pattern needs no IGNORECASE.
+_MASK = re.compile("|".join(f"(?P<m{i}>{p.pattern})" for i, (_, p) in enumerate(MASKS)))
+_PLACEHOLDERS = {f"m{i}": f" {name} " for i, (name, _) in enumerate(MASKS)}
 
 
 def mask(text: str) -> str:
-    """Replace variable parts (ids, numbers, names...) by placeholders such as ``<guid>``."""
-    for placeholder, pattern in MASKS:
-        text = pattern.sub(f" {placeholder} ", text)
-    return text
+    """Replace variable parts (ids, numbers, names...) by placeholders such as ``<guid>``, in one pass."""
+    return _MASK.sub(lambda m: _PLACEHOLDERS[m.lastgroup], text)  # type: ignore[index]
 
 
 def normalize(text: str) -> str:
