@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from app.engine.model import CatalogMeta, CategoryFile, Entry, Localized
 __all__ = ["Catalog", "load_catalog", "META_FILE"]
 
 META_FILE = "catalog.yaml"
+SCHEMA_NAME = "schema.json"  # the generated JSON Schema, not a category file
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -40,7 +42,7 @@ class Catalog:
 
 
 def load_catalog(directory: str | Path) -> Catalog:
-    """Load and validate every ``*.yaml`` of ``directory``; raise CatalogError listing all defects."""
+    """Load and validate every ``*.yaml`` and ``*.json`` category file of ``directory``; raise CatalogError listing all defects."""
     root = Path(directory)
     if not root.is_dir():
         raise CatalogError(f"catalogue directory {str(root)!r} does not exist")
@@ -48,8 +50,8 @@ def load_catalog(directory: str | Path) -> Catalog:
     digest = hashlib.sha256()
     meta = _load_meta(root, problems, digest)
     files: list[tuple[str, CategoryFile]] = []
-    for path in sorted(root.glob("*.yaml")):
-        if path.name == META_FILE:
+    for path in sorted([*root.glob("*.yaml"), *root.glob("*.json")]):
+        if path.name in (META_FILE, SCHEMA_NAME):
             continue
         raw = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + raw)
@@ -57,7 +59,7 @@ def load_catalog(directory: str | Path) -> Catalog:
         if parsed is not None:
             files.append((path.name, parsed))
     if not files and not problems:
-        problems.append(f"{root}: no category files (*.yaml) found")
+        problems.append(f"{root}: no category files (*.yaml, *.json) found")
     catalog = _assemble(meta, files, problems)
     if problems or catalog is None:
         raise CatalogError(f"catalogue {str(root)!r} is invalid", problems)
@@ -82,9 +84,10 @@ def _load_meta(root: Path, problems: list[str], digest: hashlib._Hash) -> Catalo
 
 def _parse(name: str, raw: bytes, model: type, problems: list[str]):  # noqa: ANN202
     try:
-        data = yaml.load(raw, Loader=_LOADER)  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as exc:
-        problems.append(f"{name}: not valid YAML: {exc}")
+        # Category files are YAML (reviewed by people) or JSON (generated, and much faster to parse).
+        data = json.loads(raw) if name.endswith(".json") else yaml.load(raw, Loader=_LOADER)  # noqa: S506
+    except (yaml.YAMLError, ValueError) as exc:
+        problems.append(f"{name}: not valid {'JSON' if name.endswith('.json') else 'YAML'}: {exc}")
         return None
     try:
         return model.model_validate(data)

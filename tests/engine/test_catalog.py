@@ -140,3 +140,17 @@ def test_version_changes_with_content(catalog_copy: Path) -> None:
     before = load_catalog(catalog_copy).version
     _edit(catalog_copy / "policy.yaml", lambda d: d["entries"][0]["title"].update(en="Policy retention too broad"))
     assert load_catalog(catalog_copy).version != before
+
+
+def test_json_category_files_load_like_yaml(catalog_copy: Path) -> None:
+    data = yaml.safe_load((catalog_copy / "policy.yaml").read_text(encoding="utf-8"))
+    (catalog_copy / "policy.yaml").unlink()
+    (catalog_copy / "policy.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    catalog = load_catalog(catalog_copy)
+    assert catalog.entries["policy.retention-too-broad"].category == "policy"
+    assert catalog.files["policy.retention-too-broad"] == "policy.json"
+
+
+def test_invalid_json_names_the_file(catalog_copy: Path) -> None:
+    (catalog_copy / "extra.json").write_text("{not json", encoding="utf-8")
+    assert "extra.json: not valid JSON" in _problems(catalog_copy)
