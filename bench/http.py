@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from bench.asgi import run_asgi
 from bench.inproc import bundled
 from bench.inputs import short_messages
 from bench.loadgen import LoadResult, load_tool, run_load
@@ -71,7 +72,8 @@ def run_http(*, quick: bool, seconds: float | None = None) -> tuple[dict[str, An
     seconds = seconds or (3.0 if quick else 10.0)
     concurrencies = (1, 16) if quick else (1, 16, 64)
     main = ServerConfig()
-    results: dict[str, Any] = {"tool": load_tool(), "seconds_per_point": seconds, "bodies": len(bodies), "points": [], "variants": []}
+    results: dict[str, Any] = {"tool": load_tool(), "seconds_per_point": seconds, "bodies": len(bodies), "points": [], "variants": [],
+                               "asgi_in_process": run_asgi(calls=300 if quick else 2000)}
     with _serve(main) as server:
         results["response_bytes"] = _sanity(server, bodies[0])
         _warm(server, bodies)
@@ -108,4 +110,12 @@ def _print(results: dict[str, Any], checks: list[Check]) -> None:
     print_table(f"Serving variants at concurrency {results['variants'][0]['concurrency']} (choose the defaults from these)",
                 ["server", *headers], [[p["config"], *cells(p)] for p in results["variants"]])
     print(f"  response sizes: {results['response_bytes']} bytes; the load generator shares the machine's cores with the server")
+    asgi = results["asgi_in_process"]
+    print_table("The same requests in-process (ASGI calls into app.api.main:app, no network, no load generator)",
+                ["path", "n", "median ms", "p99 ms"],
+                [[f"POST {DIAGNOSE_PATH} (service)", asgi["errdiag"]["n"], asgi["errdiag"]["median_ms"], asgi["errdiag"]["p99_ms"]],
+                 ["Engine.diagnose() alone", asgi["engine"]["n"], asgi["engine"]["median_ms"], asgi["engine"]["p99_ms"]],
+                 [f"POST {BARE_PATH} (bare FastAPI)", asgi["bare"]["n"], asgi["bare"]["median_ms"], asgi["bare"]["p99_ms"]]])
+    print(f"  the service adds {asgi['overhead_median_ms']} ms (median) around the engine per request; the bare endpoint costs "
+          f"{asgi['bare']['median_ms']} ms (`python -m bench --only profile` shows where)")
     print_checks("HTTP targets (issue 6)", checks)

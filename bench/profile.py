@@ -15,13 +15,14 @@ from typing import Any
 
 from app.engine import build_index, diagnose, load_catalog
 from bench import RESULTS_DIR
+from bench.asgi import run_asgi
 from bench.inproc import bundled
 from bench.inputs import short_messages
 from bench.report import print_table
 from bench.scale_worker import synthetic_queries
 from bench.synth import write_catalog
 
-__all__ = ["run_profile", "profile_calls"]
+__all__ = ["run_profile", "profile_calls", "summarize_profile"]
 
 
 def _where(key: tuple[str, int, str]) -> str:
@@ -31,6 +32,21 @@ def _where(key: tuple[str, int, str]) -> str:
     parts = Path(file).parts
     short = "/".join(parts[parts.index("app"):]) if "app" in parts else "/".join(parts[-2:])
     return f"{short}:{line}({name})"
+
+
+def summarize_profile(stats: pstats.Stats, calls: int, *, top: int, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The ``top`` functions by own time and by cumulative time, per profiled call (``exclude``: name prefixes left out)."""
+    rows = [(key, v[1], v[2], v[3]) for key, v in stats.stats.items() if not _where(key).startswith(exclude)]  # type: ignore[attr-defined]
+    total = sum(r[2] for r in rows)
+
+    def ranked(column: int) -> list[dict[str, Any]]:
+        best = sorted(rows, key=lambda r: r[column], reverse=True)[:top]
+        return [{"function": _where(k), "calls": n, "own_ms_per_call": round(own / calls * 1e3, 4),
+                 "cumulative_ms_per_call": round(cum / calls * 1e3, 4), "own_share": round(own / total, 3)}
+                for k, n, own, cum in best]
+
+    return {"calls": calls, "profiled_ms_per_call": round(total / calls * 1e3, 4),
+            "by_own_time": ranked(2), "by_cumulative_time": ranked(3)}
 
 
 def profile_calls(fn: Callable[[Any], object], inputs: list[Any], *, top: int, save: Path | None) -> dict[str, Any]:
@@ -45,17 +61,7 @@ def profile_calls(fn: Callable[[Any], object], inputs: list[Any], *, top: int, s
     if save is not None:
         save.parent.mkdir(parents=True, exist_ok=True)
         stats.dump_stats(save)
-    rows = [(key, v[1], v[2], v[3]) for key, v in stats.stats.items()]  # type: ignore[attr-defined]
-    total = sum(r[2] for r in rows)
-
-    def ranked(column: int) -> list[dict[str, Any]]:
-        best = sorted(rows, key=lambda r: r[column], reverse=True)[:top]
-        return [{"function": _where(k), "calls": n, "own_ms_per_call": round(own / len(inputs) * 1e3, 4),
-                 "cumulative_ms_per_call": round(cum / len(inputs) * 1e3, 4), "own_share": round(own / total, 3)}
-                for k, n, own, cum in best]
-
-    return {"calls": len(inputs), "profiled_ms_per_call": round(total / len(inputs) * 1e3, 4),
-            "by_own_time": ranked(2), "by_cumulative_time": ranked(3), "saved": str(save) if save else None}
+    return {**summarize_profile(stats, len(inputs), top=top), "saved": str(save) if save else None}
 
 
 def _print(title: str, result: dict[str, Any]) -> None:
@@ -72,12 +78,15 @@ def run_profile(*, quick: bool, entries: int = 10_000, top: int = 20) -> dict[st
                                               save=RESULTS_DIR / "profile-bundled-short.prof")}
     _print(f"Profile, short messages, bundled catalogue ({len(index.catalog)} entries)", results["bundled_short"])
     with tempfile.TemporaryDirectory(prefix="errdiag-profile-") as tmp:
-        big = build_index(load_catalog(write_catalog(tmp, entries)))
+        big = build_index(load_catalog(write_catalog(tmp, entries, fmt="json")))
     queries = [text for _eid, text in synthetic_queries(big, 30 if quick else 300, seed=4)]
     key = f"synthetic_{entries}_short"
     results[key] = profile_calls(lambda q: diagnose(big, q, options=options), queries, top=top,
                                  save=RESULTS_DIR / f"profile-synth{entries}-short.prof")
     _print(f"Profile, short messages, synthetic catalogue ({entries} entries)", results[key])
+    results["http_path"] = run_asgi(calls=300 if quick else 1000, profile=True)["profile"]
+    _print("Profile, POST /v1/diagnose in-process (ASGI calls into app.api.main:app; asyncio and harness frames left out)",
+           results["http_path"])
     return results
 
 

@@ -39,9 +39,9 @@ def plans(*, quick: bool) -> list[SizePlan]:
     ]
 
 
-def _generate(plan: SizePlan, directory: str) -> float:
+def _generate(plan: SizePlan, directory: str, fmt: str) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "bench.synth", "--entries", str(plan.entries), "--out", directory],
+    subprocess.run([sys.executable, "-m", "bench.synth", "--entries", str(plan.entries), "--out", directory, "--format", fmt],
                    cwd=ROOT, check=True, capture_output=True, timeout=600)
     return round(time.perf_counter() - start, 2)
 
@@ -59,29 +59,30 @@ def _worker(command: list[str], timeout: float) -> tuple[dict[str, Any], str]:
     return {line["phase"]: line for line in map(json.loads, filter(None, out.splitlines()))}, status
 
 
-def _measure(plan: SizePlan, directory: str) -> dict[str, Any]:
-    base = [sys.executable, "-m", "bench.scale_worker", "--catalog", directory]
-    loaded, load_status = _worker([*base, "--mode", "load"], plan.load_timeout)
-    queried, status = _worker([*base, "--mode", "query", "--short", str(plan.short), "--logs", str(plan.logs),
+def _measure(plan: SizePlan, root: str) -> dict[str, Any]:
+    """The YAML catalogue's load alone (capped), then load, index and queries on the same entries as JSON."""
+    yaml_dir, json_dir = f"{root}/yaml", f"{root}/json"
+    generated = {fmt: _generate(plan, d, fmt) for fmt, d in (("yaml", yaml_dir), ("json", json_dir))}
+    worker = [sys.executable, "-m", "bench.scale_worker", "--catalog"]
+    loaded, yaml_status = _worker([*worker, yaml_dir, "--mode", "load"], plan.load_timeout)
+    queried, status = _worker([*worker, json_dir, "--mode", "query", "--short", str(plan.short), "--logs", str(plan.logs),
                                "--baseline", str(plan.baseline), "--cap", str(plan.cap)], plan.timeout)
-    queried.pop("start", None)
-    return {"status": status, "load_status": load_status, "load": loaded.get("load", {}),
-            "start_rss_mb": loaded.get("start", {}).get("rss_mb"), **queried}
+    return {"status": status, "load_yaml_status": yaml_status, "load_yaml": loaded.get("load", {}),
+            "generate_s": generated, "start_rss_mb": queried.pop("start", {}).get("rss_mb"), **queried}
 
 
 def run_scale(*, quick: bool) -> tuple[dict[str, Any], list[Check]]:
     results: dict[str, Any] = {"sizes": {}}
     for plan in plans(quick=quick):
-        directory = tempfile.mkdtemp(prefix=f"errdiag-synth-{plan.entries}-")
+        root = tempfile.mkdtemp(prefix=f"errdiag-synth-{plan.entries}-")
         try:
-            generated = _generate(plan, directory)
-            figures = _measure(plan, directory)
+            figures = _measure(plan, root)
         finally:
-            shutil.rmtree(directory, ignore_errors=True)
-        figures["generate_s"] = generated
+            shutil.rmtree(root, ignore_errors=True)
         figures["plan"] = plan.__dict__
         results["sizes"][str(plan.entries)] = figures
-        print(f"  scale: {plan.entries} entries measured (load: {figures['load_status']}; index and queries: {figures['status']})", flush=True)
+        print(f"  scale: {plan.entries} entries measured (YAML load: {figures['load_yaml_status']}; "
+              f"JSON load, index and queries: {figures['status']})", flush=True)
     results["growth"] = _growth(results["sizes"])
     checks = _checks(results)
     _print(results, checks)
@@ -99,7 +100,7 @@ def _growth(sizes: dict[str, Any]) -> dict[str, dict[str, float | None]]:
     for small, large in zip(keys, keys[1:], strict=False):
         pair = {}
         for name, phase, key in (("short", "short", "median_ms"), ("log_20k", "log_20k", "median_ms"),
-                                 ("index", "index", "seconds"), ("load", "load", "seconds"),
+                                 ("index", "index", "seconds"), ("load JSON", "load", "seconds"), ("load YAML", "load_yaml", "seconds"),
                                  ("rss", "index", "rss_mb"), ("extractone", "extractone", "median_ms")):
             a, b = _figure(sizes[small], phase, key), _figure(sizes[large], phase, key)
             pair[name] = round(b / a, 2) if a and b else None
@@ -127,29 +128,31 @@ def _checks(results: dict[str, Any]) -> list[Check]:
     return checks
 
 
-def _load_cell(size: dict[str, Any]) -> object:
-    seconds = _figure(size, "load", "seconds")
-    return seconds if seconds is not None else f"> {size['plan']['load_timeout']:g}" if size["load_status"] != "ok" else None
+def _yaml_cell(size: dict[str, Any]) -> object:
+    seconds = _figure(size, "load_yaml", "seconds")
+    return seconds if seconds is not None else f"> {size['plan']['load_timeout']:g}" if size["load_yaml_status"] != "ok" else None
 
 
 def _print(results: dict[str, Any], checks: list[Check]) -> None:
     rows = []
     for entries, size in results["sizes"].items():
-        rows.append([entries, _figure(size, "index", "variants"), _figure(size, "index", "boilerplate"), size["generate_s"],
-                     _load_cell(size), _figure(size, "load_gc_paused", "seconds"), _figure(size, "index", "seconds"),
-                     _figure(size, "index", "rss_mb"), _peak(size), _figure(size, "short", "median_ms"), _figure(size, "short", "p99_ms"),
-                     _figure(size, "short", "n"), _figure(size, "short", "top1_share"), _figure(size, "log_20k", "median_ms"),
-                     _figure(size, "log_20k", "p99_ms"), _figure(size, "log_20k", "n"), _figure(size, "extractone", "median_ms")])
+        rows.append([entries, _figure(size, "index", "variants"), _figure(size, "index", "boilerplate"), _yaml_cell(size),
+                     _figure(size, "load", "seconds"), _figure(size, "index", "seconds"), _figure(size, "index", "rss_mb"), _peak(size),
+                     _figure(size, "short", "median_ms"), _figure(size, "short", "p99_ms"), _figure(size, "short", "n"),
+                     _figure(size, "short", "top1_share"), _figure(size, "log_20k", "median_ms"), _figure(size, "log_20k", "p99_ms"),
+                     _figure(size, "log_20k", "n"), _figure(size, "extractone", "median_ms")])
     print_table("Scale: synthetic catalogues (bench/synth.py), fresh processes per size; baseline = extractOne over every wording",
-                ["entries", "wordings", "boilerplate", "gen s", "load s", "load GC-paused s", "index s", "RSS MB", "peak MB",
+                ["entries", "wordings", "boilerplate", "load YAML s", "load JSON s", "index s", "RSS MB", "peak MB",
                  "short med ms", "short p99", "n", "top-1", "20KB med ms", "20KB p99", "n", "extractOne med ms"], rows)
-    print("  load s: load_catalog() as the service runs it; RSS/peak: after the index is built (catalogue loaded with the GC paused)")
+    print("  load_catalog() of the same entries as YAML (reviewed files) and as JSON (generated files); the JSON catalogue is the one\n"
+          "  indexed and queried. RSS: after build_index; peak: the process's peak resident memory; top-1: queries whose first\n"
+          "  answer is the entry they were made from (published wordings, with a log prefix or another resource name)")
     for entries, size in results["sizes"].items():
-        for what, status in (("load", size["load_status"]), ("index and queries", size["status"])):
+        for what, status in (("YAML load", size["load_yaml_status"]), ("JSON load, index and queries", size["status"])):
             if status != "ok":
                 print(f"  {entries} entries, {what}: {status}; the figures shown are those measured before")
     grow_rows = [[pair, *g.values()] for pair, g in results["growth"].items()]
     if grow_rows:
         print_table("Growth per 10x entries (cost at the larger size / cost at the smaller; 10 = linear)",
-                    ["sizes", "short", "20KB log", "index", "load", "RSS", "extractOne"], grow_rows)
+                    ["sizes", "short", "20KB log", "index", "load JSON", "load YAML", "RSS", "extractOne"], grow_rows)
     print_checks("Scale targets (issue 6)", checks)

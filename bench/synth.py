@@ -4,8 +4,9 @@ Entries read like Azure errors, in French and English: templates filled from a d
 vocabulary, a product or feature name from a pool that grows with the catalogue (as new
 services bring new words), shared boilerplate ("Please retry the operation in a few
 minutes.", "Retentez l’opération dans quelques minutes."), error codes, causes and steps.
-The files validate against ``app/engine/model.py``; examples are written but not meant
-to be checked (index with ``build_index(load_catalog(dir))``). Output is deterministic per seed.
+The files (YAML, or JSON with ``--format json``) validate against ``app/engine/model.py``;
+examples are written but not meant to be checked (index with ``build_index(load_catalog(dir))``).
+Output is deterministic per seed.
 """
 
 from __future__ import annotations
@@ -142,15 +143,23 @@ def _emit(node: object, indent: str, out: list[str]) -> None:
                 out.append(f"{indent}- {_scalar(item)}\n")
 
 
-def write_catalog(directory: str | Path, entries: int, seed: int = 1) -> Path:
-    """Write a catalogue of ``entries`` synthetic entries into ``directory``; return it."""
+def write_catalog(directory: str | Path, entries: int, seed: int = 1, *, fmt: str = "yaml") -> Path:
+    """Write a catalogue of ``entries`` synthetic entries into ``directory``; return it.
+
+    ``fmt``: ``yaml`` (block style, like the reviewed catalogue) or ``json`` (one JSON category
+    file each, as a generated catalogue would be shipped).
+    """
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     (root / "catalog.yaml").write_text(f'name: Synthetic catalogue ({entries} entries)\nversion: "synth-{seed}"\n', encoding="utf-8")
     titles = {c[0]: {"en": c[1], "fr": c[2]} for c in CATEGORIES}
     for category, items in synth_entries(entries, seed).items():
+        document = {"category": category, "title": titles[category], "entries": items}
+        if fmt == "json":
+            (root / f"{category}.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+            continue
         out: list[str] = [f"# {len(items)} synthetic entries, written by bench/synth.py\n"]
-        _emit({"category": category, "title": titles[category], "entries": items}, "", out)
+        _emit(document, "", out)
         (root / f"{category}.yaml").write_text("".join(out), encoding="utf-8")
     return root
 
@@ -160,9 +169,10 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=1000)
     parser.add_argument("--out", type=Path, required=True, help="Directory to write (created if missing).")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--format", choices=["yaml", "json"], default="yaml", help="Category file format.")
     args = parser.parse_args()
-    write_catalog(args.out, args.entries, args.seed)
-    print(f"wrote {args.entries} entries to {args.out}")
+    write_catalog(args.out, args.entries, args.seed, fmt=args.format)
+    print(f"wrote {args.entries} entries ({args.format}) to {args.out}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from app.api.errors import install_error_handlers
 from app.api.metrics import Metrics
 from app.api.middleware import RequestMiddleware
 from app.api.openapi_docs import use_one_error_shape
-from app.api.reload import CatalogReloader
+from app.api.reload import CatalogReloader, catalog_fingerprint
 from app.api.security import ApiKeyMiddleware, ApiKeys
 from app.engine import DiagnoseOptions, Engine
 from app.settings import Settings
@@ -94,7 +94,11 @@ async def catalog_reloads(app: FastAPI, settings: Settings) -> AsyncIterator[Cat
         app.state.engine, settings.catalog_dir, check=settings.check_examples, metrics=app.state.metrics,
     )
     reloader.listen_for_sighup()
-    watcher = asyncio.create_task(reloader.watch(settings.watch_interval_seconds)) if settings.watch_catalog else None
+    watcher = None
+    if settings.watch_catalog:
+        # The starting fingerprint is taken now, before serving: an edit made from here on is seen.
+        seen = catalog_fingerprint(settings.catalog_dir)
+        watcher = asyncio.create_task(reloader.watch(settings.watch_interval_seconds, seen))
     try:
         yield reloader
     finally:

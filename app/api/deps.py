@@ -16,11 +16,11 @@ __all__ = ["EngineDep", "SettingsDep", "FormatQuery", "accept_language", "respon
 Format = Literal["json", "text", "markdown"]
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 

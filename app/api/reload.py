@@ -47,7 +47,7 @@ def catalog_fingerprint(directory: Path) -> tuple:
     changes the fingerprint too.
     """
     try:
-        return tuple(sorted((p.name, s.st_size, s.st_mtime_ns, s.st_ino) for p in directory.glob("*.yaml") for s in [p.stat()]))
+        return tuple(sorted((p.name, s.st_size, s.st_mtime_ns, s.st_ino) for p in [*directory.glob("*.yaml"), *directory.glob("*.json")] for s in [p.stat()]))
     except OSError as exc:
         return (("unreadable", type(exc).__name__),)
 
@@ -136,9 +136,13 @@ class CatalogReloader:
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
             self.listening = False
 
-    async def watch(self, interval: float) -> None:
-        """Reload when the files change and then stay unchanged for one more interval (no half-written files)."""
-        seen = await anyio.to_thread.run_sync(catalog_fingerprint, self.directory)
+    async def watch(self, interval: float, seen: tuple | None = None) -> None:
+        """Reload when the files change and then stay unchanged for one more interval (no half-written files).
+
+        ``seen`` is the fingerprint of the catalogue in service; by default, the files as they are now.
+        """
+        if seen is None:
+            seen = await anyio.to_thread.run_sync(catalog_fingerprint, self.directory)
         pending = None
         while True:
             await asyncio.sleep(interval)
