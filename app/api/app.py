@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(routes_admin.router)
     app.include_router(metrics_route.router)
     if settings.require_api_key:
-        app.add_middleware(ApiKeyMiddleware, keys=app.state.api_keys)
+        app.add_middleware(ApiKeyMiddleware, keys=app.state.api_keys, signed_webhooks=settings.webhook_secret is not None)
     app.add_middleware(CatalogVersionMiddleware)
     if settings.cors_origins:
         app.add_middleware(

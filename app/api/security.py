@@ -81,14 +81,23 @@ def _note_route_template(scope: Scope) -> None:
         scope[ROUTE_TEMPLATE_KEY] = template
 
 
-class ApiKeyMiddleware:
-    """Refuses every ``/v1/`` request without an accepted key (installed with ERRDIAG_REQUIRE_API_KEY)."""
+WEBHOOK_PREFIX = "/v1/triage"
 
-    def __init__(self, app: ASGIApp, *, keys: ApiKeys) -> None:
-        self.app, self.keys = app, keys
+
+class ApiKeyMiddleware:
+    """Refuses every ``/v1/`` request without an accepted key (installed with ERRDIAG_REQUIRE_API_KEY).
+
+    With ``signed_webhooks`` (ERRDIAG_WEBHOOK_SECRET set), ``/v1/triage*`` is left to the HMAC
+    signature check: trackers sign their deliveries but cannot send a bearer key.
+    """
+
+    def __init__(self, app: ASGIApp, *, keys: ApiKeys, signed_webhooks: bool = False) -> None:
+        self.app, self.keys, self.signed_webhooks = app, keys, signed_webhooks
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(PROTECTED_PREFIX):
+        path = scope.get("path", "")
+        exempt = self.signed_webhooks and path.startswith(WEBHOOK_PREFIX)
+        if scope["type"] != "http" or not path.startswith(PROTECTED_PREFIX) or exempt:
             await self.app(scope, receive, send)
             return
         authorization = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"authorization"), None)

@@ -115,3 +115,20 @@ def test_keys_are_split_and_hidden() -> None:
     settings = Settings(_env_file=None, api_keys=f" {KEY} ,{OTHER_KEY},")  # type: ignore[call-arg]
     assert [k.get_secret_value() for k in settings.api_keys] == [KEY, OTHER_KEY]
     assert KEY not in repr(settings) and KEY not in str(settings.model_dump())
+
+
+def test_signed_webhooks_pass_the_key_requirement_on_their_signature() -> None:
+    import hashlib
+    import hmac
+
+    from support import DATA
+
+    secret = "a-webhook-secret-of-32-characters!!"
+    body = (DATA / "triage" / "github-issues-opened.json").read_bytes()
+    signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    headers = {"Content-Type": "application/json", "X-GitHub-Event": "issues", "X-GitHub-Delivery": "d-1"}
+    with make_client(api_keys=[KEY], require_api_key=True, webhook_secret=secret) as client:
+        assert client.post("/v1/triage/github", content=body, headers=headers | {"X-Hub-Signature-256": signature}).status_code == 200
+        unsigned = client.post("/v1/triage/github", content=body, headers=headers | {"X-GitHub-Delivery": "d-2"})
+        assert unsigned.status_code == 401 and unsigned.json()["error"]["code"] == "invalid_signature"
+        assert client.post("/v1/diagnose", json={"message": "x"}).status_code == 401
