@@ -71,6 +71,7 @@ def choose_language(text: str, lang: Lang | None, top: Candidate | None, fallbac
 
 def describe_entry(index: Index, candidate: Candidate, lang: Lang) -> Diagnosis:
     entry = index.catalog.entries[candidate.entry_id]
+    causes, steps, docs = _localized(index, entry, lang)
     return Diagnosis.model_construct(
         entry_id=entry.id,
         category=entry.category,
@@ -79,19 +80,27 @@ def describe_entry(index: Index, candidate: Candidate, lang: Lang) -> Diagnosis:
         confidence=round(candidate.confidence, 3),
         retryable=entry.retryable,
         retry_after_seconds=entry.retry_after_seconds,
-        causes=[c.get(lang) for c in entry.causes],
-        steps=_steps(entry, lang),
-        docs=[DiagnosisDoc.model_construct(title=d.title.get(lang), url=d.url) for d in entry.docs],
+        causes=list(causes),
+        steps=list(steps),
+        docs=list(docs),
         related=list(entry.related),
         explanation=explain(candidate),
     )
 
 
-def _steps(entry: Entry, lang: Lang) -> list[DiagnosisStep]:
-    return [
-        DiagnosisStep.model_construct(position=i, kind=s.kind, text=s.text(lang), command=s.command)
-        for i, s in enumerate(entry.steps, start=1)
-    ]
+def _localized(index: Index, entry: Entry, lang: Lang) -> tuple:
+    """Causes, steps and docs of an entry in one language, built once per index."""
+    key = (entry.id, lang)
+    if key not in index.localized:
+        index.localized[key] = (
+            tuple(c.get(lang) for c in entry.causes),
+            tuple(
+                DiagnosisStep.model_construct(position=i, kind=s.kind, text=s.text(lang), command=s.command)
+                for i, s in enumerate(entry.steps, start=1)
+            ),
+            tuple(DiagnosisDoc.model_construct(title=d.title.get(lang), url=d.url) for d in entry.docs),
+        )
+    return index.localized[key]
 
 
 def _alternative(index: Index, candidate: Candidate, lang: Lang) -> Alternative:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -68,6 +68,8 @@ class Index:
     codes: dict[str, frozenset[str]]  # code_key -> entry ids the code names
     weak_codes: dict[str, frozenset[str]]  # code_key -> entry ids the code only supports
     boilerplate: frozenset[str]
+    # Per (entry id, language): the parts of a diagnosis that never change, built on first use.
+    localized: dict[tuple[str, str], tuple] = field(default_factory=dict, compare=False, repr=False)
 
 
 def code_key(code: str) -> str:
