@@ -72,18 +72,27 @@ def mb(byte_count: float) -> float:
     return round(byte_count / 2**20, 1)
 
 
-def rss_mb(pid: int | str = "self") -> float | None:
-    """Current resident memory of a process (Linux ``/proc``), or None where unavailable."""
+def _status_mb(field: str, pid: int | str) -> float | None:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         return None
     return None
 
 
+def rss_mb(pid: int | str = "self") -> float | None:
+    """Current resident memory of a process (Linux ``/proc``), or None where unavailable."""
+    return _status_mb("VmRSS:", pid)
+
+
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far (``ru_maxrss`` is in KiB on Linux)."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    """Peak resident memory of this process so far.
+
+    ``VmHWM`` where Linux has it: ``ru_maxrss`` also counts the parent's memory at the fork
+    that started this process, so a small worker of a big harness would look big.
+    """
+    peak = _status_mb("VmHWM:", "self")
+    return peak if peak is not None else round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

@@ -31,6 +31,8 @@ _MIN_IDF = 0.15
 _RARE_IDF = 2.0
 _WORD = re.compile(r"[a-z0-9+]+")
 _CANDIDATES_PER_SEGMENT = 8
+_ALWAYS_ALIGNED = 3  # candidates aligned whatever their bound (the best and runners-up)
+_PRUNE_MARGIN = 0.3  # skip candidates whose best possible score is this far below the best found
 _MIN_COVERAGE = 0.2
 _W_FUZZ, _W_RECALL, _W_PRECISION = 0.5, 0.2, 0.3
 _CODE_TIER = 1.01  # any entry named by a code ranks above every message-only candidate
@@ -122,17 +124,33 @@ def _score_segment(index: Index, segment: Segment) -> list[MessageHit]:
     weighted = [(w, t) for w, t in weighted if w >= _MIN_IDF and t in index.postings]
     if not weighted:
         return []
-    shared = np.zeros(len(index.variants), dtype=np.float32)
-    for weight, token in weighted:
-        shared[index.postings[token]] += weight
+    postings = [index.postings[t] for _, t in weighted]
+    ids = np.concatenate(postings)
+    weights = np.repeat(np.asarray([w for w, _ in weighted], dtype=np.float64), [len(p) for p in postings])
+    shared = np.bincount(ids, weights=weights, minlength=len(index.variants))
     recall = shared * index.inverse_weights
     best = np.flatnonzero(recall >= _MIN_COVERAGE)
     if len(best) > _CANDIDATES_PER_SEGMENT:
         best = best[np.argpartition(-recall[best], _CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
-    ranked = sorted(((float(recall[i]), float(shared[i]), int(i)) for i in best), reverse=True)
     evidence = max(sum(w for w, _ in weighted), _MIN_EVIDENCE)
-    variants = index.variants
-    return [_fine_score(variants[vi], segment, norm, tokens, r, w / evidence) for r, w, vi in ranked]
+    return _align_best(index, segment, norm, tokens, [(float(recall[i]), float(shared[i]) / evidence, int(i)) for i in best])
+
+
+def _align_best(
+    index: Index, segment: Segment, norm: str, tokens: set[str], candidates: list[tuple[float, float, int]]
+) -> list[MessageHit]:
+    """Align candidates, most promising first; stop once none left can come near the best."""
+    def bound(candidate: tuple[float, float, int]) -> float:  # the score with a perfect alignment
+        recall, precision, _ = candidate
+        return _W_FUZZ + _W_RECALL * min(recall, 1.0) + _W_PRECISION * min(precision, 1.0)
+
+    hits: list[MessageHit] = []
+    for candidate in sorted(candidates, key=bound, reverse=True):
+        if len(hits) >= _ALWAYS_ALIGNED and bound(candidate) < max(h.score for h in hits) - _PRUNE_MARGIN:
+            break
+        recall, precision, vi = candidate
+        hits.append(_fine_score(index.variants[vi], segment, norm, tokens, recall, precision))
+    return hits
 
 
 def _fine_score(

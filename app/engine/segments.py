@@ -42,8 +42,9 @@ def split_segments(text: str, *, max_segments: int, relevant: Callable[[str], bo
     """
     from_json = _json_segments(text)
     segments = from_json if from_json is not None else list(_line_segments(text))
-    if from_json is None and 0 < len(text.strip()) <= _WHOLE_MAX and len(segments) > 1:
-        segments.append(Segment(" ".join(s.text for s in segments), 0, len(text)))
+    if from_json is None and 0 < len(text.strip()) <= _WHOLE_MAX and "\n" in text.strip():
+        # A message wrapped over several lines is also read whole.
+        segments.append(Segment(" ".join(text.split()), 0, len(text)))
     return _dedupe(segments, max_segments, relevant or ERRORISH.search)
 
 
