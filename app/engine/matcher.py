@@ -140,13 +140,15 @@ def _align_best(
     index: Index, segment: Segment, norm: str, tokens: set[str], candidates: list[tuple[float, float, int]]
 ) -> list[MessageHit]:
     """Align candidates, most promising first; stop once none left can come near the best."""
-    def bound(candidate: tuple[float, float, int]) -> float:  # the score with a perfect alignment
-        recall, precision, _ = candidate
-        return _W_FUZZ + _W_RECALL * min(recall, 1.0) + _W_PRECISION * min(precision, 1.0)
+    def bound(candidate: tuple[float, float, int]) -> float:  # the score with perfect alignments
+        recall, precision, vi = candidate
+        variant = index.variants[vi]
+        alignment = 1.0 if variant.weight < _GENERIC_VARIANT else max(_clause_bound(c, tokens) for c in variant.clauses)
+        return _W_FUZZ * alignment + _W_RECALL * min(recall, 1.0) + _W_PRECISION * min(precision, 1.0)
 
     hits: list[MessageHit] = []
-    for candidate in sorted(candidates, key=bound, reverse=True):
-        if len(hits) >= _ALWAYS_ALIGNED and bound(candidate) < max(h.score for h in hits) - _PRUNE_MARGIN:
+    for limit, candidate in sorted(((bound(c), c) for c in candidates), reverse=True):
+        if len(hits) >= _ALWAYS_ALIGNED and limit < max(h.score for h in hits) - _PRUNE_MARGIN:
             break
         recall, precision, vi = candidate
         hits.append(_fine_score(index.variants[vi], segment, norm, tokens, recall, precision))
@@ -170,19 +172,29 @@ def _fine_score(
         # A wording of a few common words ("Command execution failed.") must be the whole segment.
         ratio = fuzz.ratio(variant.core, norm.strip(" .:"), processor=None) / 100.0
     else:
-        ratio = max(_clause_score(clause, norm, tokens) for clause in variant.clauses)
+        ratio = _best_clause(variant, norm, tokens)
     score = _W_FUZZ * ratio + _W_RECALL * min(recall, 1.0) + _W_PRECISION * min(precision, 1.0)
     return MessageHit(variant, segment, score, ratio, recall)
 
 
-def _clause_score(clause: Clause, norm: str, tokens: set[str]) -> float:
-    """Alignment of the clause in the segment, discounted when the segment holds little of the clause."""
+def _best_clause(variant: Variant, norm: str, tokens: set[str]) -> float:
+    """The best clause score; a clause is aligned only if its bound can beat the best so far."""
+    bounds = sorted(((_clause_bound(c, tokens), c) for c in variant.clauses), key=lambda bc: bc[0], reverse=True)
+    best = 0.0
+    for bound, clause in bounds:
+        if bound <= best:
+            break
+        best = max(best, fuzz.partial_ratio(clause.text, norm, processor=None, score_cutoff=best * 100 / bound) / 100.0 * bound)
+    return best
+
+
+def _clause_bound(clause: Clause, tokens: set[str]) -> float:
+    """A clause's score with a perfect alignment: discounted when the segment holds little of it, or it is advice."""
     shared = sum(w for t, w in clause.weights.items() if t in tokens)
     if not shared:
         return 0.0
     held = min(1.0, shared / (_CLAUSE_SHARE * clause.weight)) * min(1.0, shared / _CLAUSE_WEIGHT)
-    advice = _ADVICE_WEIGHT if clause.advice else 1.0
-    return fuzz.partial_ratio(clause.text, norm, processor=None) / 100.0 * held * advice
+    return held * (_ADVICE_WEIGHT if clause.advice else 1.0)
 
 
 def message_confidence(score: float) -> float:
