@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel
 
 from app.engine import Engine
@@ -67,4 +67,4 @@ def respond(request: Request, fmt: Format | None, result: BaseModel, text, markd
         return PlainTextResponse(text(result))
     if chosen == "markdown":
         return PlainTextResponse(markdown(result), media_type="text/markdown; charset=utf-8")
-    return JSONResponse(result.model_dump(mode="json"))
+    return Response(result.model_dump_json(), media_type="application/json")  # pydantic's encoder, in Rust
