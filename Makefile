@@ -30,8 +30,9 @@ lint: install  ## ruff and hadolint only
 	$(BIN)/ruff check app tests bench
 	$(BIN)/hadolint Dockerfile
 
-eval: install  ## accuracy report over tests/eval, with the naive baseline
+eval: install  ## accuracy reports over tests/eval and tests/eval-holdout, with the naive baseline
 	$(BIN)/errdiag eval
+	$(BIN)/errdiag eval --eval-dir tests/eval-holdout
 
 openapi: install  ## regenerate openapi/openapi.json
 	$(BIN)/errdiag openapi -o openapi/openapi.json
