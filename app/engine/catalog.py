@@ -12,6 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from app.engine.errors import CatalogError
+from app.engine.gcpause import gc_paused
 from app.engine.model import CatalogMeta, CategoryFile, Entry, Localized
 
 __all__ = ["Catalog", "load_catalog", "META_FILE"]
@@ -42,6 +43,12 @@ class Catalog:
 
 
 def load_catalog(directory: str | Path) -> Catalog:
+    """Load and validate every category file of ``directory`` (see ``_load_catalog``)."""
+    with gc_paused():
+        return _load_catalog(directory)
+
+
+def _load_catalog(directory: str | Path) -> Catalog:
     """Load and validate every ``*.yaml`` and ``*.json`` category file of ``directory``; raise CatalogError listing all defects."""
     root = Path(directory)
     if not root.is_dir():

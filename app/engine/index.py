@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.engine.catalog import Catalog
+from app.engine.gcpause import gc_paused
 from app.engine.model import Message
 from app.engine.normalize import normalize, tokenize
 
@@ -79,6 +80,11 @@ def code_key(code: str) -> str:
 
 def build_index(catalog: Catalog) -> Index:
     """Normalise every message of ``catalog`` once and index it."""
+    with gc_paused():
+        return _build_index(catalog)
+
+
+def _build_index(catalog: Catalog) -> Index:
     normalized = [
         (entry.id, msg, normalize(msg.text)) for entry in catalog for msg in entry.messages
     ]
