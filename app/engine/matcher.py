@@ -140,25 +140,26 @@ def _align_best(
     index: Index, segment: Segment, norm: str, tokens: set[str], candidates: list[tuple[float, float, int]]
 ) -> list[MessageHit]:
     """Align candidates, most promising first; stop once none left can come near the best."""
-    def bound(candidate: tuple[float, float, int]) -> float:  # the score with perfect alignments
-        recall, precision, vi = candidate
+    planned = []
+    for recall, precision, vi in candidates:
         variant = index.variants[vi]
-        alignment = 1.0 if variant.weight < _GENERIC_VARIANT else max(_clause_bound(c, tokens) for c in variant.clauses)
-        return _W_FUZZ * alignment + _W_RECALL * min(recall, 1.0) + _W_PRECISION * min(precision, 1.0)
-
+        clauses = sorted(((_clause_bound(c, tokens), c) for c in variant.clauses), key=lambda bc: bc[0], reverse=True)
+        alignment = 1.0 if variant.weight < _GENERIC_VARIANT else clauses[0][0]
+        limit = _W_FUZZ * alignment + _W_RECALL * min(recall, 1.0) + _W_PRECISION * min(precision, 1.0)
+        planned.append((limit, recall, precision, vi, clauses))
+    planned.sort(key=lambda p: p[0], reverse=True)
     hits: list[MessageHit] = []
-    for limit, candidate in sorted(((bound(c), c) for c in candidates), reverse=True):
+    for limit, recall, precision, vi, clauses in planned:
         if len(hits) >= _ALWAYS_ALIGNED and limit < max(h.score for h in hits) - _PRUNE_MARGIN:
             break
-        recall, precision, vi = candidate
-        hits.append(_fine_score(index.variants[vi], segment, norm, tokens, recall, precision))
+        hits.append(_fine_score(index.variants[vi], segment, norm, clauses, recall, precision))
     return hits
 
 
 def _fine_score(
-    variant: Variant, segment: Segment, norm: str, tokens: set[str], recall: float, precision: float
+    variant: Variant, segment: Segment, norm: str, clauses: list[tuple[float, Clause]], recall: float, precision: float
 ) -> MessageHit:
-    """Align each clause of the variant inside the segment; the best informative clause counts.
+    """Align the variant's clauses (with their bounds, best first) inside the segment; the best counts.
 
     A clause counts in proportion to the weight of its words that the segment
     holds, so neither a clause of common words nor a segment holding one word
@@ -172,16 +173,15 @@ def _fine_score(
         # A wording of a few common words ("Command execution failed.") must be the whole segment.
         ratio = fuzz.ratio(variant.core, norm.strip(" .:"), processor=None) / 100.0
     else:
-        ratio = _best_clause(variant, norm, tokens)
+        ratio = _best_clause(clauses, norm)
     score = _W_FUZZ * ratio + _W_RECALL * min(recall, 1.0) + _W_PRECISION * min(precision, 1.0)
     return MessageHit(variant, segment, score, ratio, recall)
 
 
-def _best_clause(variant: Variant, norm: str, tokens: set[str]) -> float:
+def _best_clause(clauses: list[tuple[float, Clause]], norm: str) -> float:
     """The best clause score; a clause is aligned only if its bound can beat the best so far."""
-    bounds = sorted(((_clause_bound(c, tokens), c) for c in variant.clauses), key=lambda bc: bc[0], reverse=True)
     best = 0.0
-    for bound, clause in bounds:
+    for bound, clause in clauses:
         if bound <= best:
             break
         best = max(best, fuzz.partial_ratio(clause.text, norm, processor=None, score_cutoff=best * 100 / bound) / 100.0 * bound)
