@@ -74,6 +74,12 @@ def _remote(url: str, path: str, *, content: bytes, content_type: str, lang: str
     return response.json()
 
 
+def _answer(result: DiagnoseResult | MultiDiagnoseResult, as_json: bool, render) -> None:  # noqa: ANN001
+    """Print the answer (JSON or rendered text); exit 0 when something matched, 1 when nothing did."""
+    typer.echo(result.model_dump_json(indent=2) if as_json else render(result), nl=as_json)
+    raise typer.Exit(0 if result.matched else 1)
+
+
 @cli.command()
 def diagnose(
     message: Annotated[str, typer.Argument(help="The error message, a file path, or - to read stdin.")],
@@ -88,8 +94,7 @@ def diagnose(
         result = DiagnoseResult.model_validate(_remote(url, "/v1/diagnose", content=text.encode(), content_type="text/plain", lang=lang))
     else:
         result = _engine(catalog).diagnose(text, lang=lang)  # type: ignore[arg-type]
-    typer.echo(result.model_dump_json(indent=2) if as_json else render_text(result), nl=as_json)
-    raise typer.Exit(0 if result.matched else 1)
+    _answer(result, as_json, render_text)
 
 
 @cli.command("diagnose-job")
@@ -108,8 +113,7 @@ def diagnose_job(
             typer.echo(f"errdiag: {payload} is not valid JSON: {exc}", err=True)
             raise typer.Exit(2) from None
         result = _engine(catalog).diagnose_job(document, lang=lang)  # type: ignore[arg-type]
-    typer.echo(result.model_dump_json(indent=2) if as_json else render_multi_text(result), nl=as_json)
-    raise typer.Exit(0 if result.matched else 1)
+    _answer(result, as_json, render_multi_text)
 
 
 @cli.command("triage")

@@ -198,7 +198,7 @@ def _clause_bound(clause: Clause, tokens: set[str]) -> float:
 
 
 def message_confidence(score: float) -> float:
-    """Map a message score to a confidence (fitted on the catalogue's examples)."""
+    """Map a message score to a confidence: a steep logistic, set by hand so that low scores carry almost none."""
     return 1.0 / (1.0 + math.exp(-22.0 * (score - 0.68)))
 
 
