@@ -17,11 +17,12 @@ from app.engine.results import (
     DiagnosisStep,
     Explanation,
     Span,
+    trusted,
 )
 
 __all__ = ["DiagnoseOptions", "diagnose", "choose_language", "describe_entry"]
 
-# Results are built with model_construct: their values come from the validated catalogue and the
+# Results are built with ``trusted`` (a leaner model_construct): their values come from the validated catalogue and the
 # matcher, so validating them again on every call would only cost time.
 
 _MATCHED_TEXT_MAX = 300
@@ -50,12 +51,13 @@ def diagnose(
     matched = top is not None and top.confidence >= options.threshold
     answer_lang = choose_language(text, lang, top if matched else None, accept_language)
     others = ranked[1:] if matched else ranked
-    return DiagnoseResult.model_construct(
+    return trusted(
+        DiagnoseResult,
         matched=matched,
         lang=answer_lang,
         diagnosis=describe_entry(index, top, answer_lang) if matched else None,
         alternatives=[_alternative(index, c, answer_lang) for c in others[: options.limit]],
-        catalog=CatalogInfo.model_construct(version=index.catalog.version, entries=len(index.catalog)),
+        catalog=trusted(CatalogInfo, version=index.catalog.version, entries=len(index.catalog)),
     )
 
 
@@ -72,7 +74,8 @@ def choose_language(text: str, lang: Lang | None, top: Candidate | None, fallbac
 def describe_entry(index: Index, candidate: Candidate, lang: Lang) -> Diagnosis:
     entry = index.catalog.entries[candidate.entry_id]
     causes, steps, docs = _localized(index, entry, lang)
-    return Diagnosis.model_construct(
+    return trusted(
+        Diagnosis,
         entry_id=entry.id,
         category=entry.category,
         title=entry.title.get(lang),
@@ -95,17 +98,18 @@ def _localized(index: Index, entry: Entry, lang: Lang) -> tuple:
         index.localized[key] = (
             tuple(c.get(lang) for c in entry.causes),
             tuple(
-                DiagnosisStep.model_construct(position=i, kind=s.kind, text=s.text(lang), command=s.command)
+                trusted(DiagnosisStep, position=i, kind=s.kind, text=s.text(lang), command=s.command)
                 for i, s in enumerate(entry.steps, start=1)
             ),
-            tuple(DiagnosisDoc.model_construct(title=d.title.get(lang), url=d.url) for d in entry.docs),
+            tuple(trusted(DiagnosisDoc, title=d.title.get(lang), url=d.url) for d in entry.docs),
         )
     return index.localized[key]
 
 
 def _alternative(index: Index, candidate: Candidate, lang: Lang) -> Alternative:
     entry = index.catalog.entries[candidate.entry_id]
-    return Alternative.model_construct(
+    return trusted(
+        Alternative,
         entry_id=entry.id,
         category=entry.category,
         title=entry.title.get(lang),
@@ -119,12 +123,13 @@ def explain(candidate: Candidate) -> Explanation:
     span = None
     matched_text = None
     if code is not None and (msg is None or candidate.method == "code"):
-        span = Span.model_construct(start=code.start, end=code.end)
+        span = trusted(Span, start=code.start, end=code.end)
         matched_text = code.code
     elif msg is not None:
-        span = Span.model_construct(start=msg.segment.start, end=msg.segment.end)
+        span = trusted(Span, start=msg.segment.start, end=msg.segment.end)
         matched_text = msg.segment.text.strip()[:_MATCHED_TEXT_MAX]
-    return Explanation.model_construct(
+    return trusted(
+        Explanation,
         method=candidate.method,  # type: ignore[arg-type]
         code=code.code if code else None,
         variant=msg.variant.text if msg else None,

@@ -20,7 +20,7 @@ from app.engine.gcpause import gc_paused
 from app.engine.model import Message
 from app.engine.normalize import normalize, tokenize
 
-__all__ = ["Clause", "Index", "Variant", "build_index", "code_key"]
+__all__ = ["Clause", "Index", "Term", "Variant", "build_index", "code_key"]
 
 _CLAUSE_SPLIT = re.compile(r"\s[-:]\s|[.;!?,](?:\s|$)|\s-(?=\w)")
 _MIN_CLAUSE_TOKENS = 3
@@ -57,18 +57,27 @@ class Variant:
     clauses: tuple[Clause, ...]  # the core cut at punctuation, each with its weight
 
 
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One token of the catalogue: its idf and the variants holding it."""
+
+    idf: float
+    variants: np.ndarray  # ids of the variants holding it (int32)
+    variant_weights: np.ndarray  # its idf once per variant (float64), for one bincount per segment
+
+
 @dataclass(frozen=True)
 class Index:
     """Everything the matcher needs, derived from one catalogue."""
 
     catalog: Catalog
     variants: tuple[Variant, ...]
-    postings: dict[str, np.ndarray]  # token -> indices of the variants holding it (int32)
     inverse_weights: np.ndarray  # 1 / variant weight (0 for a weightless variant), float32
     idf: dict[str, float]
     codes: dict[str, frozenset[str]]  # code_key -> entry ids the code names
     weak_codes: dict[str, frozenset[str]]  # code_key -> entry ids the code only supports
     boilerplate: frozenset[str]
+    terms: dict[str, Term]  # token -> its weight and postings (tokens of no weight are left out)
     # Per (entry id, language): the parts of a diagnosis that never change, built on first use.
     localized: dict[tuple[str, str], tuple] = field(default_factory=dict, compare=False, repr=False)
 
@@ -93,10 +102,6 @@ def _build_index(catalog: Catalog) -> Index:
     idf = _idf(cores, len(catalog))
     clause_of = _ClauseCache(idf)
     variants = tuple(_variant(eid, msg, core, idf, clause_of) for eid, msg, core in cores)
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, variant in enumerate(variants):
-        for token in variant.tokens:
-            postings[token].append(i)
     codes: dict[str, set[str]] = defaultdict(set)
     weak: dict[str, set[str]] = defaultdict(set)
     for entry in catalog:
@@ -107,13 +112,26 @@ def _build_index(catalog: Catalog) -> Index:
     return Index(
         catalog=catalog,
         variants=variants,
-        postings={t: np.asarray(ids, dtype=np.int32) for t, ids in postings.items()},
         inverse_weights=np.asarray([1.0 / v.weight if v.weight else 0.0 for v in variants], dtype=np.float32),
         idf=idf,
         codes={k: frozenset(v) for k, v in codes.items()},
         weak_codes={k: frozenset(v) for k, v in weak.items()},
         boilerplate=frozenset(boilerplate),
+        terms=_terms(idf, variants),
     )
+
+
+def _terms(idf: dict[str, float], variants: tuple[Variant, ...]) -> dict[str, Term]:
+    """Postings of every weighted token: the variants that hold it."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, variant in enumerate(variants):
+        for token in variant.tokens:
+            postings[token].append(i)
+    return {
+        token: Term(idf[token], np.asarray(ids, dtype=np.int32), np.full(len(ids), idf[token], dtype=np.float64))
+        for token, ids in postings.items()
+        if idf.get(token, 0.0) > 0
+    }
 
 
 class _ClauseCache(dict):

@@ -120,24 +120,27 @@ def _score_segment(index: Index, segment: Segment) -> list[MessageHit]:
     """Rank variants by the share of their weight the segment holds, then align the best few."""
     norm = normalize(segment.text)
     tokens = set(tokenize(norm))
-    weighted = [(index.idf.get(t, 0.0), t) for t in tokens]
-    weighted = [(w, t) for w, t in weighted if w >= _MIN_IDF and t in index.postings]
-    if not weighted:
+    picking = [term for term in map(index.terms.get, tokens) if term is not None and term.idf >= _MIN_IDF]
+    if not picking:
         return []
-    postings = [index.postings[t] for _, t in weighted]
-    ids = np.concatenate(postings)
-    weights = np.repeat(np.asarray([w for w, _ in weighted], dtype=np.float64), [len(p) for p in postings])
-    shared = np.bincount(ids, weights=weights, minlength=len(index.variants))
+    shared = np.bincount(
+        np.concatenate([t.variants for t in picking]),
+        weights=np.concatenate([t.variant_weights for t in picking]),
+        minlength=len(index.variants),
+    )
     recall = shared * index.inverse_weights
     best = np.flatnonzero(recall >= _MIN_COVERAGE)
     if len(best) > _CANDIDATES_PER_SEGMENT:
         best = best[np.argpartition(-recall[best], _CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
-    evidence = max(sum(w for w, _ in weighted), _MIN_EVIDENCE)
-    return _align_best(index, segment, norm, tokens, [(float(recall[i]), float(shared[i]) / evidence, int(i)) for i in best])
+    if not len(best):
+        return []
+    evidence = max(sum(t.idf for t in picking), _MIN_EVIDENCE)
+    candidates = [(r, s / evidence, i) for r, s, i in zip(recall[best].tolist(), shared[best].tolist(), best.tolist(), strict=True)]
+    return _align_best(index, segment, norm, candidates, tokens)
 
 
 def _align_best(
-    index: Index, segment: Segment, norm: str, tokens: set[str], candidates: list[tuple[float, float, int]]
+    index: Index, segment: Segment, norm: str, candidates: list[tuple[float, float, int]], tokens: set[str]
 ) -> list[MessageHit]:
     """Align candidates, most promising first; stop once none left can come near the best."""
     planned = []
@@ -154,6 +157,16 @@ def _align_best(
             break
         hits.append(_fine_score(index.variants[vi], segment, norm, clauses, recall, precision))
     return hits
+
+
+def _clause_bound(clause: Clause, tokens: set[str]) -> float:
+    """A clause's score with a perfect alignment: discounted when the segment holds little of it, or it is advice."""
+    weights = clause.weights
+    shared = sum(map(weights.__getitem__, tokens.intersection(weights)))
+    if not shared:
+        return 0.0
+    held = min(1.0, shared / (_CLAUSE_SHARE * clause.weight)) * min(1.0, shared / _CLAUSE_WEIGHT)
+    return held * (_ADVICE_WEIGHT if clause.advice else 1.0)
 
 
 def _fine_score(
@@ -188,15 +201,6 @@ def _best_clause(clauses: list[tuple[float, Clause]], norm: str) -> float:
     return best
 
 
-def _clause_bound(clause: Clause, tokens: set[str]) -> float:
-    """A clause's score with a perfect alignment: discounted when the segment holds little of it, or it is advice."""
-    shared = sum(w for t, w in clause.weights.items() if t in tokens)
-    if not shared:
-        return 0.0
-    held = min(1.0, shared / (_CLAUSE_SHARE * clause.weight)) * min(1.0, shared / _CLAUSE_WEIGHT)
-    return held * (_ADVICE_WEIGHT if clause.advice else 1.0)
-
-
 def message_confidence(score: float) -> float:
     """Map a message score to a confidence: a steep logistic, set by hand so that low scores carry almost none."""
     return 1.0 / (1.0 + math.exp(-22.0 * (score - 0.68)))
@@ -210,7 +214,8 @@ def _combine(codes: dict[str, CodeHit], messages: dict[str, MessageHit]) -> list
     for entry_id in set(codes) | set(messages):
         code, msg = codes.get(entry_id), messages.get(entry_id)
         candidates.append(_candidate(entry_id, code, msg, sharers[code_key(code.code)] if code else 0))
-    return sorted(candidates, key=lambda c: (c.score, c.confidence), reverse=True)
+    # Equal scores (entries sharing a wording) are ordered by id, so the answer never depends on hashing.
+    return sorted(candidates, key=lambda c: (-c.score, -c.confidence, c.entry_id))
 
 
 def _candidate(entry_id: str, code: CodeHit | None, msg: MessageHit | None, sharers: int) -> Candidate:

@@ -50,19 +50,29 @@ def _fold(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFD", text))
 
 
-# Each mask runs only when the text holds the character its matches need: most lines have no
-# URL, quote or digit, and skipping those patterns halves the cost of normalising them.
-_TRIGGERS = {"<resource>": "/", "<url>": ":", "<email>": "@", "<name>": "'\"", "<datetime>": "0123456789",
-             "<time>": "0123456789", "<ip>": "0123456789", "<hex>": "0123456789", "<num>": "0123456789",
-             "<guid>": "-"}
+# The masks that find ids in plain words run one after the other, each only when the text holds
+# what its matches need (most lines have no URL or e-mail address). The masks of numbers and
+# quoted names then run as one pattern, one scan of the text instead of six: at one place, its
+# alternatives are tried in the order of MASKS.
+_SCANNED = ("<datetime>", "<time>", "<ip>", "<hex>", "<name>", "<num>")
+_SCAN = re.compile("|".join(f"(?P<{p[1:-1]}>{pattern.pattern})" for p, pattern in MASKS if p in _SCANNED), re.I)
+_TRIGGERS = {"<resource>": "/subscriptions/", "<url>": "://", "<guid>": "-", "<email>": "@"}
+_SCAN_TRIGGER = re.compile(r"[\d'\"]")
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    return f" <{match.lastgroup}> "
 
 
 def mask(text: str) -> str:
     """Replace variable parts (ids, numbers, names...) by placeholders such as ``<guid>``."""
-    present = set(text)
+    folded = text.casefold()
     for placeholder, pattern in MASKS:
-        if present.intersection(_TRIGGERS[placeholder]):
+        trigger = _TRIGGERS.get(placeholder)
+        if trigger is not None and trigger in folded:
             text = pattern.sub(f" {placeholder} ", text)
+    if _SCAN_TRIGGER.search(text):
+        text = _SCAN.sub(_placeholder, text)
     return text
 
 
