@@ -20,7 +20,7 @@ from app.engine.gcpause import gc_paused
 from app.engine.model import Message
 from app.engine.normalize import normalize, tokenize
 
-__all__ = ["Clause", "Index", "Term", "Variant", "build_index", "code_key"]
+__all__ = ["Clause", "Index", "Scope", "Term", "Variant", "build_index", "code_key"]
 
 _CLAUSE_SPLIT = re.compile(r"\s[-:]\s|[.;!?,](?:\s|$)|\s-(?=\w)")
 _MIN_CLAUSE_TOKENS = 3
@@ -41,6 +41,7 @@ class Clause:
     weights: dict[str, float]
     weight: float
     advice: bool  # a recommended action ("Please retry...", "Veuillez...") rather than the error itself
+    scoped: bool = False  # names the catalogue's domain (one of its scope terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,29 @@ class Term:
     variant_weights: np.ndarray  # its idf once per variant (float64), for one bincount per segment
 
 
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The catalogue's domain words (normalised): single tokens, and phrases of several."""
+
+    tokens: frozenset[str] = frozenset()
+    phrases: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.tokens or self.phrases)
+
+    def holds(self, normalized: str, tokens: set[str] | frozenset[str]) -> bool:
+        """Does a normalised text (with its tokens) name the domain?"""
+        return not self.tokens.isdisjoint(tokens) or any(p in normalized for p in self.phrases)
+
+    @classmethod
+    def of(cls, terms: list[str]) -> Scope:
+        normalized = [normalize(t) for t in terms]
+        return cls(
+            frozenset(n for n in normalized if len(tokenize(n)) == 1),
+            tuple(sorted(n for n in normalized if len(tokenize(n)) > 1)),
+        )
+
+
 @dataclass(frozen=True)
 class Index:
     """Everything the matcher needs, derived from one catalogue."""
@@ -77,6 +101,7 @@ class Index:
     codes: dict[str, frozenset[str]]  # code_key -> entry ids the code names
     weak_codes: dict[str, frozenset[str]]  # code_key -> entry ids the code only supports
     boilerplate: frozenset[str]
+    scope: Scope
     terms: dict[str, Term]  # token -> its weight and postings (tokens of no weight are left out)
     # Per (entry id, language): the parts of a diagnosis that never change, built on first use.
     localized: dict[tuple[str, str], tuple] = field(default_factory=dict, compare=False, repr=False)
@@ -100,7 +125,8 @@ def _build_index(catalog: Catalog) -> Index:
     boilerplate = _find_boilerplate(normalized)
     cores = [(eid, msg, _core(norm, boilerplate)) for eid, msg, norm in normalized]
     idf = _idf(cores, len(catalog))
-    clause_of = _ClauseCache(idf)
+    scope = Scope.of(catalog.meta.scope)
+    clause_of = _ClauseCache(idf, scope)
     variants = tuple(_variant(eid, msg, core, idf, clause_of) for eid, msg, core in cores)
     codes: dict[str, set[str]] = defaultdict(set)
     weak: dict[str, set[str]] = defaultdict(set)
@@ -117,6 +143,7 @@ def _build_index(catalog: Catalog) -> Index:
         codes={k: frozenset(v) for k, v in codes.items()},
         weak_codes={k: frozenset(v) for k, v in weak.items()},
         boilerplate=frozenset(boilerplate),
+        scope=scope,
         terms=_terms(idf, variants),
     )
 
@@ -137,13 +164,17 @@ def _terms(idf: dict[str, float], variants: tuple[Variant, ...]) -> dict[str, Te
 class _ClauseCache(dict):
     """One ``Clause`` per distinct clause text: catalogues repeat their clauses a lot."""
 
-    def __init__(self, idf: dict[str, float]) -> None:
+    def __init__(self, idf: dict[str, float], scope: Scope) -> None:
         super().__init__()
         self.idf = idf
+        self.scope = scope
 
     def __missing__(self, text: str) -> Clause:
-        weights = {t: self.idf[t] for t in set(tokenize(text)) if self.idf.get(t, 0.0) > 0}
-        clause = self[text] = Clause(text, weights, sum(weights.values()), bool(_ADVICE.match(text)))
+        tokens = set(tokenize(text))
+        weights = {t: self.idf[t] for t in tokens if self.idf.get(t, 0.0) > 0}
+        clause = self[text] = Clause(
+            text, weights, sum(weights.values()), bool(_ADVICE.match(text)), self.scope.holds(text, tokens)
+        )
         return clause
 
 

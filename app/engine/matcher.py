@@ -41,6 +41,12 @@ _CLAUSE_WEIGHT = 7.0
 _ADVICE_WEIGHT = 0.6  # a segment that matches only advice ("please wait and retry") proves little
 _CLAUSE_SHARE = 0.6
 _GENERIC_VARIANT = 7.9  # idf weight under which a wording is too generic to be found inside other text  # share of a clause's weight a segment must hold to count fully
+_THIN_COVERAGE = 0.35  # share of a wording under which an input outside the domain proves nothing
+_OUT_OF_SCOPE = 0.25  # confidence factor of such a match: far under any threshold, kept as a runner-up
+_SCOPE_NOTE = (
+    "the input names nothing of this catalogue's domain (see its scope), and the wording that matched "
+    "does, or the input holds little of it: the resemblance alone is not trusted"
+)
 _MIN_EVIDENCE = 10.0  # idf weight below which a segment cannot be fully "explained" (a few words prove little)  # idf weight a clause needs to decide alone (about three rare words)
 
 
@@ -59,6 +65,8 @@ class MessageHit:
     score: float
     fuzz: float
     coverage: float
+    scoped: bool = False  # the wording that matched names the catalogue's domain
+    trust: float = 1.0  # factor on the confidence: below 1 when the input does not name the catalogue's domain
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +86,18 @@ def match(index: Index, text: str, *, max_segments: int = 2000) -> list[Candidat
     """All entries with any evidence in ``text``, best first."""
     codes = _find_codes(index, text)
     segments = split_segments(text, max_segments=max_segments, relevant=lambda s: _relevant(index, s))
-    messages = _best_messages(index, segments)
+    messages, in_scope = _best_messages(index, segments)
+    if index.scope and not in_scope and not any(not hit.weak for hit in codes.values()):
+        messages = {eid: _out_of_scope(hit) for eid, hit in messages.items()}
     ranked = _combine(codes, messages)
     return _annotate_conflict(ranked, messages)
+
+
+def _out_of_scope(hit: MessageHit) -> MessageHit:
+    """An input naming nothing of the catalogue's domain: distrust a match on a domain wording, or on little of one."""
+    if hit.scoped or hit.coverage < _THIN_COVERAGE:
+        return replace(hit, trust=_OUT_OF_SCOPE)
+    return hit
 
 
 def _relevant(index: Index, text: str) -> bool:
@@ -106,23 +123,31 @@ def _find_codes(index: Index, text: str) -> dict[str, CodeHit]:
     return hits
 
 
-def _best_messages(index: Index, segments: list[Segment]) -> dict[str, MessageHit]:
+def _best_messages(index: Index, segments: list[Segment]) -> tuple[dict[str, MessageHit], bool]:
+    """The best hit per entry, and whether any segment names the catalogue's domain."""
     best: dict[str, MessageHit] = {}
+    in_scope = not index.scope
     for segment in segments:
-        for hit in _score_segment(index, segment):
+        hits, scoped = _score_segment(index, segment, in_scope)
+        in_scope = in_scope or scoped
+        for hit in hits:
             current = best.get(hit.variant.entry_id)
             if current is None or hit.score > current.score:
                 best[hit.variant.entry_id] = hit
-    return best
+    return best, in_scope
 
 
-def _score_segment(index: Index, segment: Segment) -> list[MessageHit]:
-    """Rank variants by the share of their weight the segment holds, then align the best few."""
+def _score_segment(index: Index, segment: Segment, in_scope: bool = True) -> tuple[list[MessageHit], bool]:
+    """Rank variants by the share of their weight the segment holds, then align the best few.
+
+    Also says whether the segment names the catalogue's domain (only looked at until one does).
+    """
     norm = normalize(segment.text)
     tokens = set(tokenize(norm))
+    scoped = not in_scope and index.scope.holds(norm, tokens)
     picking = [term for term in map(index.terms.get, tokens) if term is not None and term.idf >= _MIN_IDF]
     if not picking:
-        return []
+        return [], scoped
     shared = np.bincount(
         np.concatenate([t.variants for t in picking]),
         weights=np.concatenate([t.variant_weights for t in picking]),
@@ -133,10 +158,10 @@ def _score_segment(index: Index, segment: Segment) -> list[MessageHit]:
     if len(best) > _CANDIDATES_PER_SEGMENT:
         best = best[np.argpartition(-recall[best], _CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
     if not len(best):
-        return []
+        return [], scoped
     evidence = max(sum(t.idf for t in picking), _MIN_EVIDENCE)
     candidates = [(r, s / evidence, i) for r, s, i in zip(recall[best].tolist(), shared[best].tolist(), best.tolist(), strict=True)]
-    return _align_best(index, segment, norm, candidates, tokens)
+    return _align_best(index, segment, norm, candidates, tokens), scoped
 
 
 def _align_best(
@@ -185,20 +210,23 @@ def _fine_score(
     if variant.weight < _GENERIC_VARIANT:
         # A wording of a few common words ("Command execution failed.") must be the whole segment.
         ratio = fuzz.ratio(variant.core, norm.strip(" .:"), processor=None) / 100.0
+        scoped = any(c.scoped for _b, c in clauses)
     else:
-        ratio = _best_clause(clauses, norm)
+        ratio, scoped = _best_clause(clauses, norm)
     score = _W_FUZZ * ratio + _W_RECALL * min(recall, 1.0) + _W_PRECISION * min(precision, 1.0)
-    return MessageHit(variant, segment, score, ratio, recall)
+    return MessageHit(variant, segment, score, ratio, recall, scoped)
 
 
-def _best_clause(clauses: list[tuple[float, Clause]], norm: str) -> float:
-    """The best clause score; a clause is aligned only if its bound can beat the best so far."""
-    best = 0.0
+def _best_clause(clauses: list[tuple[float, Clause]], norm: str) -> tuple[float, bool]:
+    """The best clause score, and whether that clause names the domain; a clause is aligned only if its bound can beat the best so far."""
+    best, scoped = 0.0, False
     for bound, clause in clauses:
         if bound <= best:
             break
-        best = max(best, fuzz.partial_ratio(clause.text, norm, processor=None, score_cutoff=best * 100 / bound) / 100.0 * bound)
-    return best
+        score = fuzz.partial_ratio(clause.text, norm, processor=None, score_cutoff=best * 100 / bound) / 100.0 * bound
+        if score > best:
+            best, scoped = score, clause.scoped
+    return best, scoped
 
 
 def message_confidence(score: float) -> float:
@@ -220,9 +248,10 @@ def _combine(codes: dict[str, CodeHit], messages: dict[str, MessageHit]) -> list
 
 def _candidate(entry_id: str, code: CodeHit | None, msg: MessageHit | None, sharers: int) -> Candidate:
     msg_score = msg.score if msg else 0.0
-    msg_conf = message_confidence(msg_score) if msg else 0.0
+    msg_conf = message_confidence(msg_score) * msg.trust if msg else 0.0
     if code is None or (code.weak and msg_conf < _WEAK_CODE_SUPPORT):
-        return Candidate(entry_id, msg_score, msg_conf, "message", None, msg)
+        note = _SCOPE_NOTE if msg is not None and msg.trust < 1.0 else None
+        return Candidate(entry_id, msg_score, msg_conf, "message", None, msg, note)
     method = "code+message" if msg_conf >= 0.5 else "code"
     if code.weak:
         # A code other errors print too, with this entry's wording: as strong as an owned code.

@@ -157,7 +157,16 @@ class CategoryFile(Strict):
 
 
 class CatalogMeta(Strict):
-    """``catalog.yaml``: the catalogue's name and version."""
+    """``catalog.yaml``: the catalogue's name, version and scope."""
 
     name: Text
     version: Text
+    scope: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80)]] = Field(
+        default_factory=list,
+        description=(
+            "Words or phrases, in any language of the catalogue, that place an error in its domain "
+            "(for Azure VM backup: backup, sauvegarde, snapshot, VM...). When the input holds none of them, "
+            "a wording match that names one of them, or holds little of a catalogue wording, is not trusted. "
+            "Empty: no such check."
+        ),
+    )
