@@ -1,7 +1,9 @@
-"""The held-out corpus (tests/eval-holdout/): measured, never tuned on.
+"""The held-out corpora: measured against the targets of the main corpus, guarded against regressions.
 
-Written after the engine was tuned, by an author who did not run the engine. These bounds only
-catch regressions; the figures themselves are reported in the README next to the main corpus.
+tests/eval-holdout/ (200 cases) was written after the engine was first tuned, by an author who did
+not run the engine; its false positives then shaped the catalogue's scope, so it is a tuning set now.
+tests/eval-holdout-2/ (270 cases) was written blind while the scope was built and first run after it
+was committed: it is the one not tuned on. The README reports both.
 """
 
 from __future__ import annotations
@@ -13,20 +15,28 @@ from app.evaluation import run
 
 pytestmark = pytest.mark.eval
 
-
-@pytest.fixture(scope="module")
-def holdout():  # noqa: ANN201
-    return run(CATALOG_DIR, ROOT / "tests" / "eval-holdout", 0.6)
+CORPORA = {"holdout": ("eval-holdout", 200, 80), "holdout-2": ("eval-holdout-2", 270, 150)}
 
 
-def test_holdout_has_positives_and_negatives(holdout) -> None:  # noqa: ANN001
-    assert holdout.errdiag.cases >= 200 and holdout.errdiag.negatives >= 80
+@pytest.fixture(scope="module", params=sorted(CORPORA))
+def corpus(request):  # noqa: ANN001, ANN201
+    folder, cases, negatives = CORPORA[request.param]
+    return run(CATALOG_DIR, ROOT / "tests" / folder, 0.6), cases, negatives
 
 
-def test_holdout_top1_does_not_regress(holdout) -> None:  # noqa: ANN001
-    assert (holdout.errdiag.top1.value or 0.0) >= 0.97
+def test_holdout_has_positives_and_negatives(corpus) -> None:  # noqa: ANN001
+    report, cases, negatives = corpus
+    assert report.errdiag.cases >= cases and report.errdiag.negatives >= negatives
 
 
-def test_holdout_false_positives_do_not_regress(holdout) -> None:  # noqa: ANN001
-    # 3 of 80 today (3.75 %), above the 1 % target of the main corpus: see the README.
-    assert (holdout.errdiag.false_positive.value or 1.0) <= 0.05
+def test_holdout_top1_meets_the_target(corpus) -> None:  # noqa: ANN001
+    assert (corpus[0].errdiag.top1.value or 0.0) >= 0.97
+
+
+def test_holdout_false_positives_meet_the_target(corpus) -> None:  # noqa: ANN001
+    # holdout: 1 of 80 today (1.25 %); holdout-2: 0 of 150. One more on holdout-2 is 0.67 %.
+    assert (corpus[0].errdiag.false_positive.value or 1.0) <= 0.0125
+
+
+def test_holdout_calibration_holds(corpus) -> None:  # noqa: ANN001
+    assert not [b for b in corpus[0].errdiag.calibration if b.flagged]
