@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import TypeAdapter
 
 from app.api.deps import EngineDep
 from app.api.errors import ApiError, ErrorResponse
@@ -15,6 +16,8 @@ from app.engine.normalize import normalize
 from app.engine.results import CatalogInfo
 
 __all__ = ["router", "health_router"]
+
+_ENTRY = TypeAdapter(Entry)  # entries are slotted dataclasses (see app.engine.model)
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 health_router = APIRouter(tags=["health"])
@@ -60,7 +63,7 @@ def get_entry(request: Request, entry_id: str, engine: EngineDep) -> Response:
     entry = index.catalog.get(entry_id)
     if entry is None:
         raise ApiError(404, "entry_not_found", f"No entry {entry_id!r} in catalogue {index.catalog.version}. List ids with GET /v1/entries.")
-    return _cached(request, _etag(index.catalog.version, f"-{entry_id}"), entry.model_dump(mode="json"))
+    return _cached(request, _etag(index.catalog.version, f"-{entry_id}"), _ENTRY.dump_python(entry, mode="json"))
 
 
 @router.get("/categories", operation_id="listCategories", response_model=CategoryList, summary="List categories with their entry counts")

@@ -9,8 +9,11 @@ cannot decide between entries.
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import re
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,7 +56,6 @@ class Variant:
     kind: str
     text: str  # as published
     core: str  # normalised, boilerplate removed
-    tokens: frozenset[str]
     weight: float  # sum of the idf of its tokens
     clauses: tuple[Clause, ...]  # the core cut at punctuation, each with its weight
 
@@ -119,15 +121,23 @@ def build_index(catalog: Catalog) -> Index:
 
 
 def _build_index(catalog: Catalog) -> Index:
-    normalized = [
-        (entry.id, msg, normalize(msg.text)) for entry in catalog for msg in entry.messages
-    ]
-    boilerplate = _find_boilerplate(normalized)
-    cores = [(eid, msg, _core(norm, boilerplate)) for eid, msg, norm in normalized]
+    # Each message is normalised and cut into clauses once, each distinct clause tokenised once,
+    # and nothing per message outlives the pass that needs it: a 100,000-entry catalogue has
+    # about 230,000 messages, and their intermediate forms would otherwise weigh more than the index.
+    tokens_of = _TokenCache()
+    messages = [(entry.id, msg) for entry in catalog for msg in entry.messages]
+    prepared = prepare([msg.text for _eid, msg in messages])
+    split = [(eid, msg, clauses, norm) for (eid, msg), (norm, clauses) in zip(messages, prepared, strict=True)]
+    del messages, prepared
+    boilerplate = _find_boilerplate(split)
+    cores = [(eid, msg, *_core(norm, clauses, boilerplate, tokens_of)) for eid, msg, clauses, norm in split]
+    del split
     idf = _idf(cores, len(catalog))
     scope = Scope.of(catalog.meta.scope)
-    clause_of = _ClauseCache(idf, scope)
-    variants = tuple(_variant(eid, msg, core, idf, clause_of) for eid, msg, core in cores)
+    clause_of = _ClauseCache(idf, scope, tokens_of)
+    variants = tuple(_variant(eid, msg, core, clauses, tokens, idf, clause_of) for eid, msg, core, clauses, tokens in cores)
+    terms = _terms(idf, [tokens for *_rest, tokens in cores])
+    del cores, clause_of, tokens_of
     codes: dict[str, set[str]] = defaultdict(set)
     weak: dict[str, set[str]] = defaultdict(set)
     for entry in catalog:
@@ -144,51 +154,83 @@ def _build_index(catalog: Catalog) -> Index:
         weak_codes={k: frozenset(v) for k, v in weak.items()},
         boilerplate=frozenset(boilerplate),
         scope=scope,
-        terms=_terms(idf, variants),
+        terms=terms,
     )
 
 
-def _terms(idf: dict[str, float], variants: tuple[Variant, ...]) -> dict[str, Term]:
+PARALLEL_MIN = 40_000  # messages from which preparing them in several processes pays for starting those
+
+
+def prepare(texts: list[str], *, parallel_min: int = PARALLEL_MIN) -> list[tuple[str, list[str]]]:
+    """Each text normalised and cut into clauses; large catalogues use every CPU this process may run on."""
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    if len(texts) < parallel_min or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return _prepare_chunk(texts)
+    size = -(-len(texts) // (workers * 4))
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    # fork: the workers need nothing but this module, and "spawn" would re-run the caller's main
+    # script. They only run normalize() on the strings they are sent (no logging, no locks).
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return [item for part in pool.map(_prepare_chunk, chunks) for item in part]
+
+
+def _prepare_chunk(texts: list[str]) -> list[tuple[str, list[str]]]:
+    return [(norm, _clauses(norm)) for norm in map(normalize, texts)]
+
+
+class _TokenCache(dict):
+    """The distinct tokens of each distinct clause text, computed once (a tuple: a quarter of a set's size)."""
+
+    def __missing__(self, text: str) -> tuple[str, ...]:
+        tokens = self[text] = tuple(set(tokenize(text)))
+        return tokens
+
+
+def _terms(idf: dict[str, float], variant_tokens: list[tuple[str, ...]]) -> dict[str, Term]:
     """Postings of every weighted token: the variants that hold it."""
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, variant in enumerate(variants):
-        for token in variant.tokens:
+    for i, tokens in enumerate(variant_tokens):
+        for token in tokens:
             postings[token].append(i)
     return {
         token: Term(idf[token], np.asarray(ids, dtype=np.int32), np.full(len(ids), idf[token], dtype=np.float64))
         for token, ids in postings.items()
-        if idf.get(token, 0.0) > 0
+        if idf[token] > 0
     }
 
 
 class _ClauseCache(dict):
     """One ``Clause`` per distinct clause text: catalogues repeat their clauses a lot."""
 
-    def __init__(self, idf: dict[str, float], scope: Scope) -> None:
+    def __init__(self, idf: dict[str, float], scope: Scope, tokens_of: _TokenCache) -> None:
         super().__init__()
         self.idf = idf
         self.scope = scope
+        self.tokens_of = tokens_of
 
     def __missing__(self, text: str) -> Clause:
-        tokens = set(tokenize(text))
-        weights = {t: self.idf[t] for t in tokens if self.idf.get(t, 0.0) > 0}
+        tokens = self.tokens_of[text]
+        idf = self.idf
+        weights = {t: w for t in tokens if (w := idf[t]) > 0}
         clause = self[text] = Clause(
             text, weights, sum(weights.values()), bool(_ADVICE.match(text)), self.scope.holds(text, tokens)
         )
         return clause
 
 
-def _variant(entry_id: str, msg: Message, core: str, idf: dict[str, float], clause_of: _ClauseCache) -> Variant:
-    tokens = frozenset(tokenize(core))
+def _variant(
+    entry_id: str, msg: Message, core: str, clauses: list[str], tokens: tuple[str, ...],
+    idf: dict[str, float], clause_of: _ClauseCache,
+) -> Variant:
     return Variant(
         entry_id=entry_id,
         lang=msg.lang,
         kind=msg.kind,
         text=msg.text,
         core=core,
-        tokens=tokens,
-        weight=sum(idf.get(t, 0.0) for t in tokens),
-        clauses=tuple(clause_of[c] for c in _clauses(core)) or (clause_of[core],),
+        weight=sum(map(idf.__getitem__, tokens)),
+        clauses=tuple(clause_of[c] for c in clauses) or (clause_of[core],),
     )
 
 
@@ -197,27 +239,45 @@ def _clauses(normalized: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _find_boilerplate(normalized: list[tuple[str, object, str]]) -> set[str]:
+def _find_boilerplate(split: list[tuple[str, Message, list[str], str]]) -> set[str]:
     """Clauses that appear in the messages of several entries (advice, or a shared opening)."""
-    owners: dict[str, set[str]] = defaultdict(set)
-    for entry_id, _msg, norm in normalized:
-        for clause in _clauses(norm):
-            if len(tokenize(clause)) >= _MIN_CLAUSE_TOKENS:
-                owners[clause].add(entry_id)
-    return {clause for clause, ids in owners.items() if len(ids) >= _BOILERPLATE_ENTRIES or (len(ids) >= 2 and _ADVICE.match(clause))}
+    first: dict[str, str] = {}  # clause -> the first entry that has it
+    owners: dict[str, set[str]] = {}  # clause -> every entry that has it, once a second one does
+    for entry_id, _msg, clauses, _norm in split:
+        for clause in clauses:
+            owner = first.setdefault(clause, entry_id)
+            if owner != entry_id:
+                owners.setdefault(clause, {owner}).add(entry_id)
+    return {
+        clause
+        for clause, ids in owners.items()
+        if len(tokenize(clause)) >= _MIN_CLAUSE_TOKENS
+        if len(ids) >= _BOILERPLATE_ENTRIES or _ADVICE.match(clause)
+    }
 
 
-def _core(normalized: str, boilerplate: set[str]) -> str:
-    kept = [c for c in _clauses(normalized) if c not in boilerplate]
-    return " . ".join(kept) if kept else normalized
+def _core(
+    normalized: str, clauses: list[str], boilerplate: set[str], tokens_of: _TokenCache
+) -> tuple[str, list[str], tuple[str, ...]]:
+    """The message without its boilerplate clauses: its text, its clauses and its tokens."""
+    kept = [c for c in clauses if c not in boilerplate]
+    if not kept:
+        return normalized, clauses, tuple(set(tokenize(normalized)))
+    if len(kept) == 1:
+        return kept[0], kept, tokens_of[kept[0]]
+    return " . ".join(kept), kept, tuple({t for c in kept for t in tokens_of[c]})
 
 
-def _idf(cores: list[tuple[str, object, str]], entry_count: int) -> dict[str, float]:
+def _idf(cores: list[tuple], entry_count: int) -> dict[str, float]:
     """Inverse document frequency of each token, counting entries (not variants) as documents."""
-    per_entry: dict[str, set[str]] = defaultdict(set)
-    for entry_id, _msg, core in cores:
-        per_entry[entry_id].update(tokenize(core))
-    df = Counter(t for tokens in per_entry.values() for t in tokens)
+    df: Counter[str] = Counter()
+    current, tokens = None, set()
+    for entry_id, _msg, _core, _clauses, variant_tokens in cores:  # an entry's variants are consecutive
+        if entry_id != current:
+            df.update(tokens)
+            current, tokens = entry_id, set()
+        tokens.update(variant_tokens)
+    df.update(tokens)
     n = max(entry_count, 1)
     return {
         t: 0.0 if t.startswith("<") else math.log((n + 1) / (count + 0.5))

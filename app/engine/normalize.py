@@ -45,40 +45,61 @@ _SPACES = re.compile(r"\s+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 
 
+_QUOTE_CHARS = re.compile("[" + re.escape("".join(chr(c) for c in _QUOTES)) + "]")
+
+
+def _unquote(match: re.Match[str]) -> str:
+    return _QUOTES[ord(match.group())]
+
+
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    return _COMBINING.sub("", unicodedata.normalize("NFD", text))
+    # str.translate looks every character up in a dict: slower than finding the few that need it.
+    if text.isascii():  # nothing for NFKC, NFD or the accent stripping to do
+        if "`" in text or "\t" in text:
+            text = text.translate(_QUOTES)
+        return text.casefold()
+    text = _QUOTE_CHARS.sub(_unquote, unicodedata.normalize("NFKC", text))
+    return _COMBINING.sub("", unicodedata.normalize("NFD", text.casefold()))
 
 
-# The masks that find ids in plain words run one after the other, each only when the text holds
-# what its matches need (most lines have no URL or e-mail address). The masks of numbers and
-# quoted names then run as one pattern, one scan of the text instead of six: at one place, its
-# alternatives are tried in the order of MASKS.
-_SCANNED = ("<datetime>", "<time>", "<ip>", "<hex>", "<name>", "<num>")
-_SCAN = re.compile("|".join(f"(?P<{p[1:-1]}>{pattern.pattern})" for p, pattern in MASKS if p in _SCANNED), re.I)
-_TRIGGERS = {"<resource>": "/subscriptions/", "<url>": "://", "<guid>": "-", "<email>": "@"}
-_SCAN_TRIGGER = re.compile(r"[\d'\"]")
-
-
-def _placeholder(match: re.Match[str]) -> str:
-    return f" <{match.lastgroup}> "
+# Each mask runs only when the text holds what every one of its matches needs (a digit and a dash
+# or a slash for a date, a colon for a time, "://" for a URL...): most lines lack most of them,
+# and a regular expression that cannot match still costs a scan of the whole text. Placeholders
+# add none of these characters, so the characters of the input decide for every mask.
+_DIGITS = frozenset("0123456789")
+_MASK = dict(MASKS)
 
 
 def mask(text: str) -> str:
-    """Replace variable parts (ids, numbers, names...) by placeholders such as ``<guid>``."""
-    folded = text.casefold()
-    for placeholder, pattern in MASKS:
-        trigger = _TRIGGERS.get(placeholder)
-        if trigger is not None and trigger in folded:
-            text = pattern.sub(f" {placeholder} ", text)
-    if _SCAN_TRIGGER.search(text):
-        text = _SCAN.sub(_placeholder, text)
+    """Replace variable parts (ids, numbers, names...) by placeholders such as ``<guid>``, in the order of MASKS."""
+    present = set(text)
+    digit = not _DIGITS.isdisjoint(present)
+    if "/" in present and "/subscriptions/" in text.casefold():
+        text = _MASK["<resource>"].sub(" <resource> ", text)
+    if ":" in present and "://" in text:
+        text = _MASK["<url>"].sub(" <url> ", text)
+    if digit and "-" in present:  # 32 hex digits without a decimal one: odds of 1 in 10^13
+        text = _MASK["<guid>"].sub(" <guid> ", text)
+    if "@" in present:
+        text = _MASK["<email>"].sub(" <email> ", text)
+    if digit:
+        if "-" in present or "/" in present:
+            text = _MASK["<datetime>"].sub(" <datetime> ", text)
+        if ":" in present:
+            text = _MASK["<time>"].sub(" <time> ", text)
+        if "." in present:
+            text = _MASK["<ip>"].sub(" <ip> ", text)
+        text = _MASK["<hex>"].sub(" <hex> ", text)
+    if "'" in present or '"' in present:
+        text = _MASK["<name>"].sub(" <name> ", text)
+    if digit:
+        text = _MASK["<num>"].sub(" <num> ", text)
     return text
 
 
 def normalize(text: str) -> str:
     """Fold and mask ``text``; the result is what the matcher compares."""
-    return _SPACES.sub(" ", mask(_fold(text))).strip()
+    return " ".join(mask(_fold(text)).split())
 
 
 def tokenize(normalized: str) -> list[str]:

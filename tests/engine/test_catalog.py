@@ -11,6 +11,7 @@ import yaml
 from support import CATALOG_DIR, bundled_index, seed_ids
 
 from app.engine import CatalogError, load_catalog
+from app.engine.index import prepare
 from app.engine.schema import IDS_FILE, SCHEMA_FILE, published_ids, read_ids, schema_json
 
 
@@ -154,3 +155,8 @@ def test_json_category_files_load_like_yaml(catalog_copy: Path) -> None:
 def test_invalid_json_names_the_file(catalog_copy: Path) -> None:
     (catalog_copy / "extra.json").write_text("{not json", encoding="utf-8")
     assert "extra.json: not valid JSON" in _problems(catalog_copy)
+
+
+def test_large_catalogues_are_prepared_in_parallel_with_the_same_result() -> None:
+    texts = [m.text for entry in load_catalog(CATALOG_DIR) for m in entry.messages]
+    assert prepare(texts, parallel_min=1) == prepare(texts)
