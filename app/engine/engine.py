@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from app.engine.catalog import load_catalog
@@ -14,7 +16,9 @@ from app.engine.model import Lang
 from app.engine.payload import ErrorItem
 from app.engine.results import DiagnoseResult, MultiDiagnoseResult
 
-__all__ = ["Engine", "load_index"]
+__all__ = ["Engine", "ResultCache", "load_index"]
+
+CACHE_MAX_CHARS = 4000  # longer inputs (logs, tickets) are rarely repeated word for word: not cached
 
 
 def load_index(directory: str | Path, *, options: DiagnoseOptions, check: bool = True) -> Index:
@@ -27,6 +31,46 @@ def load_index(directory: str | Path, *, options: DiagnoseOptions, check: bool =
     return index
 
 
+class ResultCache:
+    """The latest answers to short inputs, by exact input: the same error reaches a service many times
+    (every VM of a failed policy, every retry of a job, every on-call engineer pasting it).
+
+    Bounded (least recently used out), thread-safe, and tied to one index: an answer computed on a
+    catalogue that has been swapped out since is never served.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._items: OrderedDict[tuple, tuple[Index, DiagnoseResult]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, index: Index) -> DiagnoseResult | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None or item[0] is not index:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item[1]
+
+    def put(self, key: tuple, index: Index, result: DiagnoseResult) -> None:
+        with self._lock:
+            self._items[key] = (index, result)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class Engine:
     """Diagnoses against the current index; ``swap`` replaces it atomically.
 
@@ -34,19 +78,36 @@ class Engine:
     catalogue it started with even if a reload swaps it meanwhile.
     """
 
-    def __init__(self, index: Index, options: DiagnoseOptions = DiagnoseOptions()) -> None:
+    def __init__(self, index: Index, options: DiagnoseOptions = DiagnoseOptions(), *, cache_size: int = 0) -> None:
         self.index = index
         self.options = options
+        self.cache = ResultCache(cache_size) if cache_size > 0 else None
 
     @classmethod
-    def from_directory(cls, directory: str | Path, options: DiagnoseOptions = DiagnoseOptions(), *, check: bool = True) -> Engine:
-        return cls(load_index(directory, options=options, check=check), options)
+    def from_directory(
+        cls, directory: str | Path, options: DiagnoseOptions = DiagnoseOptions(), *, check: bool = True, cache_size: int = 0
+    ) -> Engine:
+        return cls(load_index(directory, options=options, check=check), options, cache_size=cache_size)
 
     def swap(self, index: Index) -> None:
         self.index = index
+        if self.cache is not None:
+            self.cache.clear()
 
     def diagnose(self, text: str, *, lang: Lang | None = None, accept_language: Lang | None = None, limit: int | None = None) -> DiagnoseResult:
-        return diagnose(self.index, text, lang=lang, accept_language=accept_language, options=self._options(limit))
+        """The diagnosis of ``text``; a short input seen recently on this catalogue is answered from the cache.
+
+        Cached answers are shared: callers must not change them (results are treated as immutable).
+        """
+        index = self.index
+        if self.cache is None or len(text) > CACHE_MAX_CHARS:
+            return diagnose(index, text, lang=lang, accept_language=accept_language, options=self._options(limit))
+        key = (text, lang, accept_language, limit)
+        result = self.cache.get(key, index)
+        if result is None:
+            result = diagnose(index, text, lang=lang, accept_language=accept_language, options=self._options(limit))
+            self.cache.put(key, index, result)
+        return result
 
     def diagnose_job(self, document: object, *, lang: Lang | None = None, accept_language: Lang | None = None, limit: int | None = None) -> MultiDiagnoseResult:
         return diagnose_job(self.index, document, lang=lang, accept_language=accept_language, options=self._options(limit))
