@@ -47,6 +47,7 @@ _SCOPE_NOTE = (
     "the input names nothing of this catalogue's domain (see its scope), and the wording that matched "
     "does, or the input holds little of it: the resemblance alone is not trusted"
 )
+_SETTLED = 0.9  # a line matched this well: its sentences and quotes are not scored on their own
 _MIN_EVIDENCE = 10.0  # idf weight below which a segment cannot be fully "explained" (a few words prove little)  # idf weight a clause needs to decide alone (about three rare words)
 
 
@@ -127,13 +128,18 @@ def _best_messages(index: Index, segments: list[Segment]) -> tuple[dict[str, Mes
     """The best hit per entry, and whether any segment names the catalogue's domain."""
     best: dict[str, MessageHit] = {}
     in_scope = not index.scope
+    settled = -1  # end of the last line whose own best hit leaves its parts nothing to add
     for segment in segments:
+        if segment.part and segment.end <= settled and in_scope:
+            continue
         hits, scoped = _score_segment(index, segment, in_scope)
         in_scope = in_scope or scoped
         for hit in hits:
             current = best.get(hit.variant.entry_id)
             if current is None or hit.score > current.score:
                 best[hit.variant.entry_id] = hit
+        if not segment.part and hits and max(h.score for h in hits) >= _SETTLED:
+            settled = segment.end
     return best, in_scope
 
 

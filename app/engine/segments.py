@@ -32,6 +32,7 @@ class Segment:
     start: int
     end: int
     path: str | None = None  # JSON path when the segment is a string of a JSON document
+    part: bool = False  # a sentence or quoted passage of the line just before it
 
 
 def split_segments(text: str, *, max_segments: int, relevant: Callable[[str], bool] | None = None) -> list[Segment]:
@@ -67,12 +68,12 @@ def _parts(line: str, offset: int) -> Iterator[Segment]:
     """Quoted passages and sentences of a line of prose, as segments of their own."""
     for match in _QUOTED.finditer(line):
         group = next(i for i in range(1, 7) if match.group(i) is not None)
-        yield Segment(match.group(group), offset + match.start(group), offset + match.end(group))
+        yield Segment(match.group(group), offset + match.start(group), offset + match.end(group), part=True)
     sentences = list(_SENTENCE.finditer(line))
     if len(sentences) > 1:
         for match in sentences:
             if len(match.group().strip()) >= 15:
-                yield Segment(match.group(), offset + match.start(), offset + match.end())
+                yield Segment(match.group(), offset + match.start(), offset + match.end(), part=True)
 
 
 ERRORISH = re.compile(r"err|fail|fatal|exception|warn|denied|timed? ?out|impossible|echec|échec|introuvable|not found|code", re.I)
