@@ -30,9 +30,10 @@ lint: install  ## ruff and hadolint only
 	$(BIN)/ruff check app tests bench
 	$(BIN)/hadolint Dockerfile
 
-eval: install  ## accuracy reports over tests/eval and tests/eval-holdout, with the naive baseline
+eval: install  ## accuracy reports over tests/eval and both held-out corpora, with the naive baseline
 	$(BIN)/errdiag eval
 	$(BIN)/errdiag eval --eval-dir tests/eval-holdout
+	$(BIN)/errdiag eval --eval-dir tests/eval-holdout-2
 
 openapi: install  ## regenerate openapi/openapi.json
 	$(BIN)/errdiag openapi -o openapi/openapi.json
