@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.engine import CatalogError, DiagnoseOptions, Engine, build_index, check_examples, load_catalog
-from app.engine.results import DiagnoseResult, MultiDiagnoseResult
-from app.render import render_multi_text, render_text
+if TYPE_CHECKING:
+    from app.engine import Engine
+    from app.engine.results import DiagnoseResult, MultiDiagnoseResult
+
+# The engine is imported by the commands that use it: `errdiag --help` does without, and `errdiag serve`
+# leaves it to app.api.main, which imports the app with the garbage collector paused.
 
 __all__ = ["main", "cli"]
 
@@ -26,19 +29,14 @@ LangOpt = Annotated[str | None, typer.Option("--lang", help="Language of the ans
 
 
 def _settings():  # noqa: ANN202
-    from pydantic import ValidationError
+    from app.settings import settings_or_exit
 
-    from app.settings import Settings, describe_settings_error
-
-    try:
-        return Settings()
-    except ValidationError as exc:
-        for line in describe_settings_error(exc):
-            typer.echo(f"errdiag: {line}", err=True)
-        raise typer.Exit(2) from None
+    return settings_or_exit(2)
 
 
 def _engine(catalog: Path | None) -> Engine:
+    from app.engine import CatalogError, DiagnoseOptions, Engine
+
     settings = _settings()
     options = DiagnoseOptions(threshold=settings.threshold, limit=settings.default_limit, max_segments=settings.max_segments)
     try:
@@ -86,6 +84,9 @@ def diagnose(
     catalog: CatalogOpt = None, url: UrlOpt = None, as_json: JsonOpt = False, lang: LangOpt = None,
 ) -> None:
     """Diagnose one message or a whole log. Exit code 1 when nothing matched."""
+    from app.engine.results import DiagnoseResult
+    from app.render import render_text
+
     text = _read(message)
     if not text.strip():
         typer.echo("errdiag: nothing to diagnose (empty input)", err=True)
@@ -103,6 +104,9 @@ def diagnose_job(
     catalog: CatalogOpt = None, url: UrlOpt = None, as_json: JsonOpt = False, lang: LangOpt = None,
 ) -> None:
     """Diagnose every distinct error of a job-failure payload (Azure job, ARM error, PowerShell...)."""
+    from app.engine.results import MultiDiagnoseResult
+    from app.render import render_multi_text
+
     raw = sys.stdin.read() if payload == "-" else Path(payload).read_text(encoding="utf-8")
     if url:
         result = MultiDiagnoseResult.model_validate(_remote(url, "/v1/diagnose/job", content=raw.encode(), content_type="application/json", lang=lang))
@@ -137,6 +141,8 @@ def triage_ticket(
 @catalog_cli.command("check")
 def catalog_check(directory: Annotated[Path, typer.Argument(help="The catalogue directory.")] = Path("catalog")) -> None:
     """Validate every file and entry, and run every entry's examples."""
+    from app.engine import CatalogError, DiagnoseOptions, build_index, check_examples, load_catalog
+
     try:
         index = build_index(load_catalog(directory))
     except CatalogError as exc:
@@ -165,7 +171,7 @@ def serve(
 
     _settings()  # fail fast, naming the wrong setting
     uvicorn.run("app.api.main:app", host=host, port=port, workers=workers, loop=loop, http=http,  # type: ignore[arg-type]
-                log_config=None, access_log=False)
+                ws="none", log_config=None, access_log=False)  # no WebSocket route: its libraries are not even imported
 
 
 @cli.command(

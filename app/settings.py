@@ -6,13 +6,14 @@ A wrong value stops start-up with a message that names the setting.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["Settings", "DEFAULT_CATALOG_DIR", "describe_settings_error"]
+__all__ = ["Settings", "DEFAULT_CATALOG_DIR", "describe_settings_error", "settings_or_exit"]
 
 DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
 MIN_KEY_CHARS = 16
@@ -47,6 +48,7 @@ class Settings(BaseSettings):
     max_batch: int = Field(default=100, ge=1, le=10_000, description="Most messages in one batch call.")
     max_json_depth: int = Field(default=64, ge=2, le=512, description="Deepest JSON nesting accepted.")
     max_segments: int = Field(default=5000, ge=1, description="Most segments (lines, windows) scanned in one input.")
+    cache_size: int = Field(default=4096, ge=0, le=1_000_000, description="Answers to short inputs (up to 4,000 characters) kept for repeats of the same input; 0 disables the cache.")
     cors_origins: CommaList = Field(default_factory=list, description="Browser origins allowed by CORS (comma-separated).")
     api_keys: SecretList = Field(default_factory=list, description="API keys accepted as `Authorization: Bearer <key>` (comma-separated, 16+ characters each); none disables the admin endpoints.")
     require_api_key: bool = Field(default=False, description="Also require an API key on the diagnosis (every `/v1/`) endpoints.")
@@ -129,3 +131,13 @@ def describe_settings_error(exc: ValidationError) -> list[str]:
         name = "ERRDIAG_" + str(err["loc"][0]).upper() if err["loc"] else "settings"
         lines.append(f"invalid setting {name}: {err['msg']}")
     return lines
+
+
+def settings_or_exit(status: int) -> Settings:
+    """The settings from the environment; else one ``errdiag: invalid setting ...`` line each on stderr, and exit ``status``."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for line in describe_settings_error(exc):
+            print(f"errdiag: {line}", file=sys.stderr)
+        raise SystemExit(status) from None

@@ -58,8 +58,11 @@ def _lua(bodies: list[bytes]) -> str:
         items.append(f"[{level}[{text}]{level}]")
     return (
         'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-        f"local bodies = {{{', '.join(items)}}}\nlocal counter = 0\n"
-        "request = function()\n  counter = counter + 1\n"
+        # Each wrk thread starts at its own place in the bodies, so that with a pool of distinct
+        # bodies two threads never send the same one (and a cache in the server stays cold).
+        "local threads = 0\nsetup = function(thread)\n  thread:set(\"first\", threads)\n  threads = threads + 1\nend\n"
+        f"local bodies = {{{', '.join(items)}}}\nlocal counter = nil\n"
+        "request = function()\n  if counter == nil then counter = (first or 0) * 7919 end\n  counter = counter + 1\n"
         "  return wrk.format(nil, nil, nil, bodies[(counter % #bodies) + 1])\nend\n" + _LUA_DONE
     )
 

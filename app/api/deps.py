@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel
 
+from app.api.errors import ApiError
 from app.engine import Engine
 from app.settings import Settings
 
-__all__ = ["EngineDep", "SettingsDep", "FormatQuery", "accept_language", "respond"]
+__all__ = ["EngineDep", "SettingsDep", "FormatQuery", "FORMAT_PARAMETER", "query_format", "accept_language", "respond"]
 
 Format = Literal["json", "text", "markdown"]
+_FORMATS = get_args(Format)
+_FORMAT_DESCRIPTION = "Answer format; default from the Accept header (text/plain, text/markdown), else JSON."
 
 
 async def get_engine(request: Request) -> Engine:
@@ -26,10 +29,28 @@ async def get_settings(request: Request) -> Settings:
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-FormatQuery = Annotated[
-    Format | None,
-    Query(alias="format", description="Answer format; default from the Accept header (text/plain, text/markdown), else JSON."),
-]
+FormatQuery = Annotated[Format | None, Query(alias="format", description=_FORMAT_DESCRIPTION)]
+
+# FormatQuery as the OpenAPI document shows it, for a route that reads the parameter with query_format.
+FORMAT_PARAMETER = {
+    "name": "format", "in": "query", "required": False, "description": _FORMAT_DESCRIPTION,
+    "schema": {"anyOf": [{"enum": list(_FORMATS), "type": "string"}, {"type": "null"}],
+               "description": _FORMAT_DESCRIPTION, "title": "Format"},
+}
+
+
+def query_format(request: Request) -> Format | None:
+    """The ``format`` query parameter, refused as FormatQuery would refuse it (same 422).
+
+    For the hottest route: reading it here spares the request FastAPI's parameter solving.
+    """
+    if not request.scope.get("query_string"):
+        return None  # most calls: no query string to parse
+    value = request.query_params.get("format")
+    if value is not None and value not in _FORMATS:
+        choices = ", ".join(repr(f) for f in _FORMATS[:-1]) + f" or {_FORMATS[-1]!r}"
+        raise ApiError(422, "invalid_request", f"Invalid request: format: Input should be {choices}.")
+    return value  # type: ignore[return-value]
 
 
 def accept_language(request: Request) -> Literal["fr", "en"] | None:

@@ -7,6 +7,7 @@ served is held in a context variable and added to every record logged while serv
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
@@ -22,6 +23,8 @@ request_id_var: ContextVar[str | None] = ContextVar("errdiag_request_id", defaul
 
 # Attributes every LogRecord has; anything else was passed in ``extra=`` and belongs in the line.
 _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
+# Built once: json.dumps with options builds a new encoder for every line.
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 def _fields(record: logging.LogRecord) -> dict[str, object]:
@@ -32,8 +35,14 @@ def _fields(record: logging.LogRecord) -> dict[str, object]:
     return fields
 
 
+@functools.lru_cache(maxsize=4)
+def _utc_second(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def _timestamp(record: logging.LogRecord) -> str:
-    return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """``2026-11-26T00:16:28.512Z``: the second is formatted once for all the records logged in it."""
+    return f"{_utc_second(int(record.created))}.{int(record.msecs):03d}Z"
 
 
 class JsonFormatter(logging.Formatter):
@@ -46,7 +55,7 @@ class JsonFormatter(logging.Formatter):
         line.update(_fields(record))
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
+        return _JSON.encode(line)
 
 
 class TextFormatter(logging.Formatter):

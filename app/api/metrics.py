@@ -12,9 +12,12 @@ import time
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, Info, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from app.api.outcome import Outcome
 from app.engine.catalog import Catalog
+from app.engine.engine import Engine
 
 __all__ = ["Metrics", "router"]
 
@@ -42,20 +45,39 @@ class Metrics:
         self.reload_failures = Counter("errdiag_catalog_reload_failures", "Catalogue reloads refused (the old catalogue kept serving).",
                                        ["trigger"], registry=registry)
         self.auth_failures = Counter("errdiag_auth_failures", "Requests refused for a missing or wrong API key.", ["reason"], registry=registry)
+        # The labelled children of the per-request metrics, by label values: ``labels()`` checks and
+        # locks on every call, half of what counting a request cost. Label values are bounded
+        # (method, route template, status; entry and category of the catalogue), as are the children.
+        self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+        self._outcome_children: dict[tuple[str | None, str | None] | None, tuple[Counter, Histogram]] = {}
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        code = str(status)
-        self.requests.labels(method, route, code).inc()
-        self.latency.labels(method, route, code).observe(seconds)
+        key = (method, route, status)
+        children = self._request_children.get(key)
+        if children is None:
+            code = str(status)
+            children = self._request_children[key] = (self.requests.labels(method, route, code), self.latency.labels(method, route, code))
+        children[0].inc()
+        children[1].observe(seconds)
 
     def observe_outcome(self, outcome: Outcome) -> None:
         for found in outcome.diagnoses:
-            label = "matched" if found.matched else "no_match"
-            if found.matched:
-                self.diagnoses.labels(found.entry_id, found.category, label).inc()
-            else:
-                self.diagnoses.labels("none", "none", label).inc()
-            self.confidence.labels(label).observe(found.confidence)
+            key = (found.entry_id, found.category) if found.matched else None
+            children = self._outcome_children.get(key)
+            if children is None:
+                children = self._outcome_children[key] = self._outcome_pair(key)
+            children[0].inc()
+            children[1].observe(found.confidence)
+
+    def _outcome_pair(self, key: tuple[str | None, str | None] | None) -> tuple[Counter, Histogram]:
+        label = "no_match" if key is None else "matched"
+        entry, category = key or ("none", "none")
+        return self.diagnoses.labels(entry, category, label), self.confidence.labels(label)
+
+    def watch_cache(self, engine: Engine) -> None:
+        """Expose the engine's answer cache (hits, misses, size) when it has one."""
+        if engine.cache is not None:
+            self.registry.register(_CacheCollector(engine))
 
     def catalog_in_service(self, catalog: Catalog) -> None:
         self.catalog.info({"version": catalog.version})
@@ -81,3 +103,18 @@ router = APIRouter(tags=["operations"])
 )
 def metrics(request: Request) -> Response:
     return Response(request.app.state.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+
+
+class _CacheCollector(Collector):
+    """The answer cache's counters, read when ``/metrics`` is scraped (the engine keeps them)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def collect(self):  # noqa: ANN201
+        cache = self.engine.cache
+        if cache is None:
+            return
+        yield CounterMetricFamily("errdiag_cache_hits", "Diagnoses answered from the answer cache.", value=cache.hits)
+        yield CounterMetricFamily("errdiag_cache_misses", "Short inputs diagnosed afresh (then cached).", value=cache.misses)
+        yield GaugeMetricFamily("errdiag_cache_entries", "Answers held in the cache.", value=len(cache))

@@ -9,8 +9,8 @@ request, then logs and counts it with the route template and the outcome the rou
 from __future__ import annotations
 
 import logging
+import secrets
 import time
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -61,7 +61,7 @@ class RequestMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = valid_request_id(_client_request_id(scope)) or uuid.uuid4().hex
+        request_id = valid_request_id(_client_request_id(scope)) or secrets.token_hex(16)
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from app.api.errors import ErrorResponse
-from app.api.openapi_docs import ERRORS
+from app.api.openapi_docs import ERRORS, error_doc
 from app.api.webhooks import (
     DELIVERY_HEADERS,
     GITHUB_SIGNATURE_HEADER,
@@ -76,7 +75,7 @@ def triage_operation(source: str) -> dict:
 
 
 def _error(code: str, message: str, description: str) -> dict:
-    return {"model": ErrorResponse, "description": description, "content": {"application/json": {"example": {"error": {"code": code, "message": message}}}}}
+    return error_doc(description, (code, message))
 
 
 TRIAGE_RESPONSES = {

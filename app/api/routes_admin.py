@@ -8,7 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from app.api.errors import ApiError, ErrorBody, ErrorResponse
+from app.api.errors import ApiError, ErrorBody
+from app.api.openapi_docs import error_doc
 from app.api.reload import CatalogReloader
 from app.api.security import AdminKeyDep
 from app.engine import CatalogError
@@ -37,10 +38,10 @@ class ReloadErrorResponse(BaseModel):
 
 
 _RESPONSES = {
-    401: {"model": ErrorResponse, "description": "No API key, or a wrong one (`WWW-Authenticate: Bearer`)."},
-    403: {"model": ErrorResponse, "description": "Admin endpoints are disabled: ERRDIAG_API_KEYS is not set."},
+    401: error_doc("No API key, or a wrong one (`WWW-Authenticate: Bearer`)."),
+    403: error_doc("Admin endpoints are disabled: ERRDIAG_API_KEYS is not set."),
     422: {"model": ReloadErrorResponse, "description": "The catalogue on disk is invalid: refused, the old one keeps serving."},
-    503: {"model": ErrorResponse, "description": "No catalogue is loaded yet."},
+    503: error_doc("No catalogue is loaded yet."),
 }
 
 

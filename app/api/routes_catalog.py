@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import TypeAdapter
 
 from app.api.deps import EngineDep
-from app.api.errors import ApiError, ErrorResponse
+from app.api.errors import ApiError
+from app.api.openapi_docs import error_doc
 from app.api.schemas import Category, CategoryList, EntryList, EntrySummary, Health, Ready
 from app.engine.model import Entry
 from app.engine.normalize import normalize
@@ -21,7 +22,7 @@ _ENTRY = TypeAdapter(Entry)  # entries are slotted dataclasses (see app.engine.m
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 health_router = APIRouter(tags=["health"])
-_NOT_FOUND = {404: {"model": ErrorResponse, "description": "No such entry"}}
+_NOT_FOUND = {404: error_doc("No such entry")}
 
 
 def _etag(version: str, suffix: str = "") -> str:
@@ -80,13 +81,13 @@ def list_categories(request: Request, engine: EngineDep) -> Response:
 
 
 @health_router.get("/healthz", operation_id="health", response_model=Health, summary="The process is alive")
-def health() -> Health:
+async def health() -> Health:  # async: a probe needs no worker thread
     return Health()
 
 
 @health_router.get("/readyz", operation_id="ready", response_model=Ready, summary="A catalogue is loaded and serving",
-                   responses={503: {"model": ErrorResponse, "description": "Not ready"}})
-def ready(request: Request) -> Ready:
+                   responses={503: error_doc("Not ready")})
+async def ready(request: Request) -> Ready:
     engine = getattr(request.app.state, "engine", None)
     if engine is None:
         raise ApiError(503, "not_ready", "No catalogue is loaded yet.")

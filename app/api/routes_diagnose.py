@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from app.api.body import check_text, media_type, parse_json, read_body, read_text
-from app.api.deps import EngineDep, FormatQuery, SettingsDep, accept_language, respond
+from app.api.deps import FORMAT_PARAMETER, EngineDep, FormatQuery, SettingsDep, accept_language, query_format, respond
+from app.api.direct_route import DirectRoute
 from app.api.errors import ApiError
 from app.api.openapi_docs import BATCH_BODY, DIAGNOSE_BODY, ERRORS, JOB_BODY, TEXT_RESPONSES
 from app.api.outcome import note_outcome
@@ -51,12 +52,11 @@ def _form_text(raw: bytes) -> bytes:
     return raw
 
 
-@router.post(
-    "/diagnose", operation_id="diagnose", response_model=DiagnoseResult,
-    summary="Diagnose one error message, log or pasted text",
-    responses={**TEXT_RESPONSES, **ERRORS}, openapi_extra=DIAGNOSE_BODY,
-)
-async def diagnose(request: Request, engine: EngineDep, settings: SettingsDep, format: FormatQuery = None) -> Response:
+# POST /v1/diagnose, the hottest route, is a DirectRoute: it reads everything from the request (no docstring:
+# it would become the operation's description). The engine and the settings come from the app's state, the
+# format from query_format (documented by FORMAT_PARAMETER), the body from read_body.
+async def diagnose(request: Request) -> Response:
+    engine, settings, format = request.app.state.engine, request.app.state.settings, query_format(request)
     raw = await read_body(request, settings.max_body_bytes)
     ctype = media_type(request)
     if ctype == "application/json":
@@ -73,6 +73,13 @@ async def diagnose(request: Request, engine: EngineDep, settings: SettingsDep, f
                         accept_language=accept_language(request), limit=_limit(limit, settings))
     note_outcome(request, result, message)
     return respond(request, format, result, render_text, render_markdown)
+
+
+router.add_api_route(
+    "/diagnose", diagnose, methods=["POST"], route_class_override=DirectRoute, operation_id="diagnose",
+    response_model=DiagnoseResult, summary="Diagnose one error message, log or pasted text",
+    responses={**TEXT_RESPONSES, **ERRORS}, openapi_extra={**DIAGNOSE_BODY, "parameters": [FORMAT_PARAMETER]},
+)
 
 
 @router.get(

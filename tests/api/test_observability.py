@@ -118,6 +118,13 @@ def test_text_format_quotes_values() -> None:
     assert as_json["request_id"] == "rid-1" and as_json["input"] == 'two words "quoted"'
 
 
+def test_timestamps_are_utc_with_milliseconds() -> None:
+    record = logging.LogRecord("errdiag.access", logging.INFO, __file__, 1, "request", None, None)
+    record.created, record.msecs = 1764116188.512345, 512.0
+    assert json.loads(JsonFormatter().format(record))["ts"] == "2025-11-26T00:16:28.512Z"
+    assert TextFormatter().format(record).startswith("2025-11-26T00:16:28.512Z INFO    errdiag.access: request")
+
+
 def test_metrics_count_requests_and_diagnoses() -> None:
     with make_client() as local:
         local.post("/v1/diagnose", json={"message": SECRET_TEXT})
@@ -182,3 +189,22 @@ def test_405_lists_every_method_of_the_path(client: TestClient) -> None:
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, HEAD, POST"
     assert "use GET, HEAD or POST." in response.json()["error"]["message"]
+
+
+def test_a_repeated_message_is_answered_from_the_cache_and_counted() -> None:
+    with make_client(cache_size=16) as local:
+        first = local.post("/v1/diagnose", json={"message": SECRET_TEXT})
+        second = local.post("/v1/diagnose", json={"message": SECRET_TEXT})
+        text = local.get("/metrics").text
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json()
+    assert metric_value(text, "errdiag_cache_hits_total") == 1
+    assert metric_value(text, "errdiag_cache_misses_total") == 1
+    assert metric_value(text, "errdiag_cache_entries") == 1
+
+
+def test_no_cache_metrics_when_the_cache_is_off() -> None:
+    with make_client(cache_size=0) as local:
+        local.post("/v1/diagnose", json={"message": SECRET_TEXT})
+        text = local.get("/metrics").text
+    assert metric_value(text, "errdiag_cache_hits_total") is None
