@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from app.engine.diagnosis import DiagnoseOptions, diagnose
+from app.engine.diagnosis import DiagnoseOptions
 from app.engine.index import Index
+from app.engine.matcher import match
 
 __all__ = ["check_examples"]
 
 
 def check_examples(index: Index, options: DiagnoseOptions = DiagnoseOptions()) -> list[str]:
-    """One problem line per example that does not diagnose to its own entry with ``matched: true``."""
+    """One problem line per example that does not diagnose to its own entry with ``matched: true``.
+
+    The ranking alone decides, as in ``diagnose`` (the best entry, matched from the threshold up):
+    building the answers would only cost start-up time.
+    """
     problems = []
     for entry in index.catalog:
         for i, example in enumerate(entry.examples):
-            result = diagnose(index, example.text, options=options)
-            got = result.diagnosis.entry_id if result.diagnosis else None
-            if got != entry.id:
-                nearest = result.diagnosis or (result.alternatives[0] if result.alternatives else None)
-                detail = f"{nearest.entry_id} ({nearest.confidence:.2f})" if nearest else "nothing"
-                file = index.catalog.files.get(entry.id, "?")
-                problems.append(f"{file}: entry {entry.id!r}, field examples.{i}: resolves to {detail}, not to its entry")
+            ranked = match(index, example.text, max_segments=options.max_segments)
+            top = ranked[0] if ranked else None
+            if top is not None and top.confidence >= options.threshold and top.entry_id == entry.id:
+                continue
+            detail = f"{top.entry_id} ({top.confidence:.2f})" if top else "nothing"
+            file = index.catalog.files.get(entry.id, "?")
+            problems.append(f"{file}: entry {entry.id!r}, field examples.{i}: resolves to {detail}, not to its entry")
     return problems

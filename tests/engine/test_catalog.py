@@ -10,7 +10,7 @@ import pytest
 import yaml
 from support import CATALOG_DIR, bundled_index, seed_ids
 
-from app.engine import CatalogError, load_catalog
+from app.engine import CatalogError, build_index, check_examples, load_catalog
 from app.engine.index import prepare
 from app.engine.schema import IDS_FILE, SCHEMA_FILE, published_ids, read_ids, schema_json
 
@@ -160,3 +160,26 @@ def test_invalid_json_names_the_file(catalog_copy: Path) -> None:
 def test_large_catalogues_are_prepared_in_parallel_with_the_same_result() -> None:
     texts = [m.text for entry in load_catalog(CATALOG_DIR) for m in entry.messages]
     assert prepare(texts, parallel_min=1) == prepare(texts)
+
+
+def test_an_example_of_another_entry_is_reported_with_the_entry_it_resolves_to(catalog_copy: Path) -> None:
+    other = load_catalog(CATALOG_DIR).entries["backup.vhd-copy-timeout"].messages[0].text
+
+    def change(data: dict) -> None:
+        data["entries"][0]["examples"][0]["text"] = other
+
+    _edit(catalog_copy / "jobs.yaml", change)
+    catalog = load_catalog(catalog_copy)
+    first = next(e for e in catalog if e.category == "jobs")
+    problems = check_examples(build_index(catalog))
+    assert len(problems) == 1
+    assert problems[0].startswith(f"jobs.yaml: entry {first.id!r}, field examples.0: resolves to backup.vhd-copy-timeout (")
+
+
+def test_an_example_that_matches_nothing_is_reported(catalog_copy: Path) -> None:
+    def change(data: dict) -> None:
+        data["entries"][0]["examples"][0]["text"] = "The weather is fine today."
+
+    _edit(catalog_copy / "jobs.yaml", change)
+    problems = check_examples(build_index(load_catalog(catalog_copy)))
+    assert len(problems) == 1 and "resolves to" in problems[0] and "not to its entry" in problems[0]
