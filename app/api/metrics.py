@@ -50,6 +50,7 @@ class Metrics:
         # (method, route template, status; entry and category of the catalogue), as are the children.
         self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         self._outcome_children: dict[tuple[str | None, str | None] | None, tuple[Counter, Histogram]] = {}
+        self._cache_collector: _CacheCollector | None = None
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         key = (method, route, status)
@@ -75,9 +76,14 @@ class Metrics:
         return self.diagnoses.labels(entry, category, label), self.confidence.labels(label)
 
     def watch_cache(self, engine: Engine) -> None:
-        """Expose the engine's answer cache (hits, misses, size) when it has one."""
-        if engine.cache is not None:
-            self.registry.register(_CacheCollector(engine))
+        """Expose the engine's answer cache (hits, misses, size) when it has one.
+
+        Registered once per registry; a later call (the app's lifespan run again) only points it at the new engine.
+        """
+        if self._cache_collector is None:
+            self._cache_collector = _CacheCollector(engine)
+            self.registry.register(self._cache_collector)
+        self._cache_collector.engine = engine
 
     def catalog_in_service(self, catalog: Catalog) -> None:
         self.catalog.info({"version": catalog.version})

@@ -208,3 +208,12 @@ def test_no_cache_metrics_when_the_cache_is_off() -> None:
         local.post("/v1/diagnose", json={"message": SECRET_TEXT})
         text = local.get("/metrics").text
     assert metric_value(text, "errdiag_cache_hits_total") is None
+
+
+def test_the_cache_metrics_survive_a_second_lifespan() -> None:
+    app = create_app(Settings(_env_file=None, catalog_dir=CATALOG_DIR, cache_size=16))  # type: ignore[call-arg]
+    for _ in range(2):
+        with TestClient(app) as local:
+            local.post("/v1/diagnose", json={"message": SECRET_TEXT})
+            text = local.get("/metrics").text
+    assert metric_value(text, "errdiag_cache_misses_total") == 1  # the second lifespan has a new engine
