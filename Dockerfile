@@ -28,4 +28,4 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
 
 # Serving defaults from `make bench` (README, Performance): 2 workers for 2 cores, asyncio + h11
 # (uvloop + httptools had a p99 of about 2 s at 64 connections in three runs, asyncio + h11 about 0.1 s).
-CMD ["uvicorn", "app.api.main:app", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--loop", "asyncio", "--http", "h11", "--no-access-log"]
+CMD ["uvicorn", "app.api.main:app", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--loop", "asyncio", "--http", "h11", "--ws", "none", "--no-access-log"]
