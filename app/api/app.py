@@ -21,6 +21,7 @@ from app.api.openapi_docs import use_one_error_shape
 from app.api.reload import CatalogReloader, catalog_fingerprint
 from app.api.security import ApiKeyMiddleware, ApiKeys
 from app.engine import DiagnoseOptions, Engine
+from app.engine.gcpause import freeze_long_lived
 from app.settings import Settings
 
 __all__ = ["create_app", "CATALOG_VERSION_HEADER"]
@@ -39,8 +40,13 @@ def engine_options(settings: Settings) -> DiagnoseOptions:
     return DiagnoseOptions(threshold=settings.threshold, limit=settings.default_limit, max_segments=settings.max_segments)
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
-    """Build the app; the catalogue is loaded in the lifespan unless an ``engine`` is given."""
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None, freeze_gc: bool = False) -> FastAPI:
+    """Build the app; the catalogue is loaded in the lifespan unless an ``engine`` is given.
+
+    ``freeze_gc`` (the served app, ``app.api.main``): once the catalogue is loaded, everything alive is
+    put out of the garbage collector's reach, so that full collections no longer walk it during requests
+    (they stalled one request in a hundred by about 0.1 s). Apps built in tests leave the collector alone.
+    """
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -50,6 +56,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         )
         app.state.metrics.catalog_in_service(app.state.engine.index.catalog)
         app.state.metrics.watch_cache(app.state.engine)
+        if freeze_gc:
+            freeze_long_lived(collect=False)  # at start-up, what is alive stays: no collection to pay for
         async with catalog_reloads(app, settings):
             yield
 

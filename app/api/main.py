@@ -34,7 +34,7 @@ def _build() -> tuple[Settings, FastAPI]:
 
         settings = settings_or_exit(_STARTUP_FAILURE)
         configure_logging(settings)
-        return settings, create_app(settings)
+        return settings, create_app(settings, freeze_gc=True)
     finally:
         if collecting:
             gc.enable()

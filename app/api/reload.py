@@ -10,6 +10,7 @@ counted. Reloads are serialised: a second one waits for the first.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import time
@@ -21,6 +22,7 @@ import anyio
 
 from app.api.metrics import Metrics
 from app.engine import CatalogError, Engine, Index, load_index
+from app.engine.gcpause import freeze_long_lived
 
 __all__ = ["CatalogReloader", "ReloadReport", "catalog_fingerprint"]
 
@@ -82,6 +84,8 @@ class CatalogReloader:
                       extra={"trigger": trigger, "version": previous, "problems": exc.problems[:100] or [str(exc)]})
             raise
         self.engine.swap(index)
+        if gc.get_freeze_count():  # the served app froze the catalogue in service at start-up
+            await asyncio.get_running_loop().run_in_executor(self._loader, freeze_long_lived)  # the old catalogue is collected
         self.metrics.reload_done(trigger, ok=True)
         self.metrics.catalog_in_service(index.catalog)
         report = ReloadReport(trigger, previous, index.catalog.version, len(index.catalog), time.perf_counter() - started)

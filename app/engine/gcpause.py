@@ -6,7 +6,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["gc_paused"]
+__all__ = ["gc_paused", "freeze_long_lived"]
 
 
 @contextmanager
@@ -22,3 +22,18 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def freeze_long_lived(*, collect: bool = True) -> None:
+    """Put every object alive now (the catalogue, its index, the loaded modules) out of the collector's reach.
+
+    A service keeps its catalogue for hours while each request allocates and frees a few hundred
+    objects; without this, every full collection walks the whole catalogue again (tens of
+    milliseconds, a stall of every request in flight). Objects frozen by an earlier call, such as a
+    catalogue since replaced, are released first and collected (with ``collect``), so a reload leaks
+    nothing.
+    """
+    gc.unfreeze()
+    if collect:
+        gc.collect()
+    gc.freeze()
