@@ -20,7 +20,7 @@ from app.engine.results import (
     trusted,
 )
 
-__all__ = ["DiagnoseOptions", "diagnose", "choose_language", "describe_entry"]
+__all__ = ["DiagnoseOptions", "diagnose", "decide", "choose_language", "describe_entry"]
 
 # Results are built with ``trusted`` (a leaner model_construct): their values come from the validated catalogue and the
 # matcher, so validating them again on every call would only cost time.
@@ -47,8 +47,7 @@ def diagnose(
 ) -> DiagnoseResult:
     """Diagnose ``text`` against ``index``: the best entry if its confidence reaches the threshold."""
     ranked = match(index, text, max_segments=options.max_segments)
-    top = ranked[0] if ranked else None
-    matched = top is not None and top.confidence >= options.threshold
+    top, matched = decide(ranked, options)
     answer_lang = choose_language(text, lang, top if matched else None, accept_language)
     others = ranked[1:] if matched else ranked
     return trusted(
@@ -59,6 +58,12 @@ def diagnose(
         alternatives=[_alternative(index, c, answer_lang) for c in others[: options.limit]],
         catalog=trusted(CatalogInfo, version=index.catalog.version, entries=len(index.catalog)),
     )
+
+
+def decide(ranked: list[Candidate], options: DiagnoseOptions) -> tuple[Candidate | None, bool]:
+    """The best candidate, and whether its confidence reaches the threshold (``matched``)."""
+    top = ranked[0] if ranked else None
+    return top, top is not None and top.confidence >= options.threshold
 
 
 def choose_language(text: str, lang: Lang | None, top: Candidate | None, fallback: Lang | None) -> Lang:

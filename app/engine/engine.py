@@ -99,13 +99,13 @@ class Engine:
 
         Cached answers are shared: callers must not change them (results are treated as immutable).
         """
-        index = self.index
+        index, options = self.index, self._options(limit)
         if self.cache is None or len(text) > CACHE_MAX_CHARS:
-            return diagnose(index, text, lang=lang, accept_language=accept_language, options=self._options(limit))
+            return diagnose(index, text, lang=lang, accept_language=accept_language, options=options)
         key = (text, lang, accept_language, limit)
         result = self.cache.get(key, index)
         if result is None:
-            result = diagnose(index, text, lang=lang, accept_language=accept_language, options=self._options(limit))
+            result = diagnose(index, text, lang=lang, accept_language=accept_language, options=options)
             self.cache.put(key, index, result)
         return result
 

@@ -163,8 +163,10 @@ PARALLEL_MIN = 40_000  # messages from which preparing them in several processes
 
 def prepare(texts: list[str], *, parallel_min: int = PARALLEL_MIN) -> list[tuple[str, list[str]]]:
     """Each text normalised and cut into clauses; large catalogues use every CPU this process may run on."""
+    if len(texts) < parallel_min:
+        return _prepare_chunk(texts)
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
-    if len(texts) < parallel_min or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return _prepare_chunk(texts)
     size = -(-len(texts) // (workers * 4))
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]

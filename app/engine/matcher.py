@@ -37,10 +37,10 @@ _MIN_COVERAGE = 0.2
 _W_FUZZ, _W_RECALL, _W_PRECISION = 0.5, 0.2, 0.3
 _CODE_TIER = 1.01  # any entry named by a code ranks above every message-only candidate
 _WEAK_CODE_SUPPORT = 0.3  # message confidence from which a weak code counts
-_CLAUSE_WEIGHT = 7.0
+_CLAUSE_WEIGHT = 7.0  # idf weight a clause needs to decide alone (about three rare words)
 _ADVICE_WEIGHT = 0.6  # a segment that matches only advice ("please wait and retry") proves little
-_CLAUSE_SHARE = 0.6
-_GENERIC_VARIANT = 7.9  # idf weight under which a wording is too generic to be found inside other text  # share of a clause's weight a segment must hold to count fully
+_CLAUSE_SHARE = 0.6  # share of a clause's weight a segment must hold to count fully
+_GENERIC_VARIANT = 7.9  # idf weight under which a wording is too generic to be found inside other text
 _THIN_COVERAGE = 0.35  # share of a wording under which an input outside the domain proves nothing
 _OUT_OF_SCOPE = 0.25  # confidence factor of such a match: far under any threshold, kept as a runner-up
 _SCOPE_NOTE = (
@@ -48,7 +48,7 @@ _SCOPE_NOTE = (
     "does, or the input holds little of it: the resemblance alone is not trusted"
 )
 _SETTLED = 0.9  # a line matched this well: its sentences and quotes are not scored on their own
-_MIN_EVIDENCE = 10.0  # idf weight below which a segment cannot be fully "explained" (a few words prove little)  # idf weight a clause needs to decide alone (about three rare words)
+_MIN_EVIDENCE = 10.0  # idf weight below which a segment cannot be fully "explained" (a few words prove little)
 
 
 @dataclass(frozen=True, slots=True)

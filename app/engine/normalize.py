@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 __all__ = ["normalize", "tokenize", "guess_language", "MASKS"]
 
@@ -39,7 +40,6 @@ MASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 _TOKEN = re.compile(r"<[a-z]+>|[a-z0-9+]+")
-_SPACES = re.compile(r"\s+")
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
@@ -67,33 +67,28 @@ def _fold(text: str) -> str:
 # and a regular expression that cannot match still costs a scan of the whole text. Placeholders
 # add none of these characters, so the characters of the input decide for every mask.
 _DIGITS = frozenset("0123456789")
-_MASK = dict(MASKS)
+_NEEDS: dict[str, Callable[[set[str], str], bool]] = {
+    "<resource>": lambda chars, text: "/" in chars and "/subscriptions/" in text.casefold(),
+    "<url>": lambda chars, text: ":" in chars and "://" in text,
+    # A GUID is 32 hex digits: the odds that none is a decimal digit are 1 in 10^13.
+    "<guid>": lambda chars, _: "-" in chars and not _DIGITS.isdisjoint(chars),
+    "<email>": lambda chars, _: "@" in chars,
+    "<datetime>": lambda chars, _: ("-" in chars or "/" in chars) and not _DIGITS.isdisjoint(chars),
+    "<time>": lambda chars, _: ":" in chars and not _DIGITS.isdisjoint(chars),
+    "<ip>": lambda chars, _: "." in chars and not _DIGITS.isdisjoint(chars),
+    "<hex>": lambda chars, _: not _DIGITS.isdisjoint(chars),
+    "<name>": lambda chars, _: "'" in chars or '"' in chars,
+    "<num>": lambda chars, _: not _DIGITS.isdisjoint(chars),
+}
+_PLAN = tuple((_NEEDS[placeholder], pattern, f" {placeholder} ") for placeholder, pattern in MASKS)
 
 
 def mask(text: str) -> str:
     """Replace variable parts (ids, numbers, names...) by placeholders such as ``<guid>``, in the order of MASKS."""
-    present = set(text)
-    digit = not _DIGITS.isdisjoint(present)
-    if "/" in present and "/subscriptions/" in text.casefold():
-        text = _MASK["<resource>"].sub(" <resource> ", text)
-    if ":" in present and "://" in text:
-        text = _MASK["<url>"].sub(" <url> ", text)
-    if digit and "-" in present:  # 32 hex digits without a decimal one: odds of 1 in 10^13
-        text = _MASK["<guid>"].sub(" <guid> ", text)
-    if "@" in present:
-        text = _MASK["<email>"].sub(" <email> ", text)
-    if digit:
-        if "-" in present or "/" in present:
-            text = _MASK["<datetime>"].sub(" <datetime> ", text)
-        if ":" in present:
-            text = _MASK["<time>"].sub(" <time> ", text)
-        if "." in present:
-            text = _MASK["<ip>"].sub(" <ip> ", text)
-        text = _MASK["<hex>"].sub(" <hex> ", text)
-    if "'" in present or '"' in present:
-        text = _MASK["<name>"].sub(" <name> ", text)
-    if digit:
-        text = _MASK["<num>"].sub(" <num> ", text)
+    chars = set(text)
+    for needed, pattern, placeholder in _PLAN:
+        if needed(chars, text):
+            text = pattern.sub(placeholder, text)
     return text
 
 
