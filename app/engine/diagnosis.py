@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.engine.index import Index
-from app.engine.matcher import Candidate, match
+from app.engine.matcher import Candidate, SegmentScores, match
 from app.engine.model import Entry, Lang
 from app.engine.normalize import guess_language, normalize, tokenize
 from app.engine.results import (
@@ -44,9 +44,13 @@ def diagnose(
     lang: Lang | None = None,
     accept_language: Lang | None = None,
     options: DiagnoseOptions = DiagnoseOptions(),
+    memo: SegmentScores | None = None,
 ) -> DiagnoseResult:
-    """Diagnose ``text`` against ``index``: the best entry if its confidence reaches the threshold."""
-    ranked = match(index, text, max_segments=options.max_segments)
+    """Diagnose ``text`` against ``index``: the best entry if its confidence reaches the threshold.
+
+    ``memo``: scores of segments already seen (see ``match``); the answer is the same without it.
+    """
+    ranked = match(index, text, max_segments=options.max_segments, memo=memo)
     top, matched = decide(ranked, options)
     answer_lang = choose_language(text, lang, top if matched else None, accept_language)
     others = ranked[1:] if matched else ranked

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from pathlib import Path
 
+from app.engine.cache import IndexCache
 from app.engine.catalog import load_catalog
 from app.engine.checks import check_examples
 from app.engine.diagnosis import DiagnoseOptions, diagnose
 from app.engine.errors import CatalogValidationError
 from app.engine.index import Index, build_index
 from app.engine.job import diagnose_items, diagnose_job
+from app.engine.matcher import SegmentScores
 from app.engine.model import Lang
 from app.engine.payload import ErrorItem
 from app.engine.results import DiagnoseResult, MultiDiagnoseResult
@@ -19,6 +19,7 @@ from app.engine.results import DiagnoseResult, MultiDiagnoseResult
 __all__ = ["Engine", "ResultCache", "load_index"]
 
 CACHE_MAX_CHARS = 4000  # longer inputs (logs, tickets) are rarely repeated word for word: not cached
+_SEGMENTS_PER_ANSWER = 4
 
 
 def load_index(directory: str | Path, *, options: DiagnoseOptions, check: bool = True) -> Index:
@@ -31,44 +32,10 @@ def load_index(directory: str | Path, *, options: DiagnoseOptions, check: bool =
     return index
 
 
-class ResultCache:
+class ResultCache(IndexCache[DiagnoseResult]):
     """The latest answers to short inputs, by exact input: the same error reaches a service many times
     (every VM of a failed policy, every retry of a job, every on-call engineer pasting it).
-
-    Bounded (least recently used out), thread-safe, and tied to one index: an answer computed on a
-    catalogue that has been swapped out since is never served.
     """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.hits = 0
-        self.misses = 0
-        self._items: OrderedDict[tuple, tuple[Index, DiagnoseResult]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, index: Index) -> DiagnoseResult | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is None or item[0] is not index:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-            return item[1]
-
-    def put(self, key: tuple, index: Index, result: DiagnoseResult) -> None:
-        with self._lock:
-            self._items[key] = (index, result)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 class Engine:
@@ -82,6 +49,8 @@ class Engine:
         self.index = index
         self.options = options
         self.cache = ResultCache(cache_size) if cache_size > 0 else None
+        # Scores of the segments seen lately (see ``match``): as many as answers, times a few segments each.
+        self.memo = SegmentScores(cache_size * _SEGMENTS_PER_ANSWER) if cache_size > 0 else None
 
     @classmethod
     def from_directory(
@@ -91,8 +60,9 @@ class Engine:
 
     def swap(self, index: Index) -> None:
         self.index = index
-        if self.cache is not None:
-            self.cache.clear()
+        for cache in (self.cache, self.memo):
+            if cache is not None:
+                cache.clear()
 
     def diagnose(self, text: str, *, lang: Lang | None = None, accept_language: Lang | None = None, limit: int | None = None) -> DiagnoseResult:
         """The diagnosis of ``text``; a short input seen recently on this catalogue is answered from the cache.
@@ -101,19 +71,19 @@ class Engine:
         """
         index, options = self.index, self._options(limit)
         if self.cache is None or len(text) > CACHE_MAX_CHARS:
-            return diagnose(index, text, lang=lang, accept_language=accept_language, options=options)
+            return diagnose(index, text, lang=lang, accept_language=accept_language, options=options, memo=self.memo)
         key = (text, lang, accept_language, limit)
         result = self.cache.get(key, index)
         if result is None:
-            result = diagnose(index, text, lang=lang, accept_language=accept_language, options=options)
+            result = diagnose(index, text, lang=lang, accept_language=accept_language, options=options, memo=self.memo)
             self.cache.put(key, index, result)
         return result
 
     def diagnose_job(self, document: object, *, lang: Lang | None = None, accept_language: Lang | None = None, limit: int | None = None) -> MultiDiagnoseResult:
-        return diagnose_job(self.index, document, lang=lang, accept_language=accept_language, options=self._options(limit))
+        return diagnose_job(self.index, document, lang=lang, accept_language=accept_language, options=self._options(limit), memo=self.memo)
 
     def diagnose_items(self, items: list[ErrorItem], *, lang: Lang | None = None, accept_language: Lang | None = None, limit: int | None = None) -> MultiDiagnoseResult:
-        return diagnose_items(self.index, items, lang=lang, accept_language=accept_language, options=self._options(limit))
+        return diagnose_items(self.index, items, lang=lang, accept_language=accept_language, options=self._options(limit), memo=self.memo)
 
     def _options(self, limit: int | None) -> DiagnoseOptions:
         if limit is None:

@@ -182,10 +182,13 @@ def _prepare_chunk(texts: list[str]) -> list[tuple[str, list[str]]]:
 
 
 class _TokenCache(dict):
-    """The distinct tokens of each distinct clause text, computed once (a tuple: a quarter of a set's size)."""
+    """The distinct tokens of each distinct clause text, computed once (a tuple: a quarter of a set's size).
+
+    In text order, not set order: the weights summed over them must not vary with string hashing.
+    """
 
     def __missing__(self, text: str) -> tuple[str, ...]:
-        tokens = self[text] = tuple(set(tokenize(text)))
+        tokens = self[text] = tuple(dict.fromkeys(tokenize(text)))
         return tokens
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from app.engine.diagnosis import DiagnoseOptions, diagnose
 from app.engine.index import Index
+from app.engine.matcher import SegmentScores
 from app.engine.model import Lang
 from app.engine.normalize import guess_language, normalize, tokenize
 from app.engine.payload import ErrorItem, read_errors
@@ -23,9 +24,10 @@ def diagnose_job(
     lang: Lang | None = None,
     accept_language: Lang | None = None,
     options: DiagnoseOptions = DiagnoseOptions(),
+    memo: SegmentScores | None = None,
 ) -> MultiDiagnoseResult:
     """Diagnose each error of a parsed JSON job payload; errors naming the same entry are merged."""
-    return diagnose_items(index, read_errors(document), lang=lang, accept_language=accept_language, options=options)
+    return diagnose_items(index, read_errors(document), lang=lang, accept_language=accept_language, options=options, memo=memo)
 
 
 def diagnose_items(
@@ -35,13 +37,14 @@ def diagnose_items(
     lang: Lang | None = None,
     accept_language: Lang | None = None,
     options: DiagnoseOptions = DiagnoseOptions(),
+    memo: SegmentScores | None = None,
 ) -> MultiDiagnoseResult:
     if lang is None:
         sample = " ".join(item.text for item in items)[:5000]
         lang = guess_language(tokenize(normalize(sample)))  # type: ignore[assignment]
     found: dict[str, FoundError] = {}
     for item in items:
-        result = diagnose(index, item.text, lang=lang, accept_language=accept_language, options=options)
+        result = diagnose(index, item.text, lang=lang, accept_language=accept_language, options=options, memo=memo)
         key = result.diagnosis.entry_id if result.diagnosis else f"unmatched:{item.text.strip().casefold()}"
         if key in found:
             found[key].paths.append(item.path)

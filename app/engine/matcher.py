@@ -19,12 +19,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 from rapidfuzz import fuzz
 
+from app.engine.cache import IndexCache
 from app.engine.index import Clause, Index, Variant, code_key
 from app.engine.normalize import normalize, tokenize
 from app.engine.segments import ERRORISH as _ERRORISH
 from app.engine.segments import Segment, split_segments
 
-__all__ = ["Candidate", "CodeHit", "match"]
+__all__ = ["Candidate", "CodeHit", "SegmentScores", "match"]
 
 _CODE_TOKEN = re.compile(r"[A-Za-z0-9_]{4,}")
 _MIN_IDF = 0.15
@@ -49,6 +50,12 @@ _SCOPE_NOTE = (
 )
 _SETTLED = 0.9  # a line matched this well: its sentences and quotes are not scored on their own
 _MIN_EVIDENCE = 10.0  # idf weight below which a segment cannot be fully "explained" (a few words prove little)
+_MEMO_MAX_CHARS = 2000  # longer segments (a JSON string holding a whole log) are scored without the memo
+
+# A segment's scores depend on its normalised text alone: (variant number, score, fuzz, coverage, scoped) per
+# aligned variant, and whether the text names the catalogue's domain.
+_Scores = tuple[tuple[tuple[int, float, float, float, bool], ...], bool]
+SegmentScores = IndexCache[_Scores]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +90,16 @@ class Candidate:
     note: str | None = None
 
 
-def match(index: Index, text: str, *, max_segments: int = 2000) -> list[Candidate]:
-    """All entries with any evidence in ``text``, best first."""
+def match(index: Index, text: str, *, max_segments: int = 2000, memo: SegmentScores | None = None) -> list[Candidate]:
+    """All entries with any evidence in ``text``, best first.
+
+    ``memo`` keeps the scores of segments already seen: the same line reaches a service again and again
+    with other VM names, ids, dates and numbers, which normalisation masks, so its scores are found, not
+    computed. The ranking is the same with or without it.
+    """
     codes = _find_codes(index, text)
     segments = split_segments(text, max_segments=max_segments, relevant=lambda s: _relevant(index, s))
-    messages, in_scope = _best_messages(index, segments)
+    messages, in_scope = _best_messages(index, segments, memo)
     if index.scope and not in_scope and not any(not hit.weak for hit in codes.values()):
         messages = {eid: _out_of_scope(hit) for eid, hit in messages.items()}
     ranked = _combine(codes, messages)
@@ -124,7 +136,7 @@ def _find_codes(index: Index, text: str) -> dict[str, CodeHit]:
     return hits
 
 
-def _best_messages(index: Index, segments: list[Segment]) -> tuple[dict[str, MessageHit], bool]:
+def _best_messages(index: Index, segments: list[Segment], memo: SegmentScores | None) -> tuple[dict[str, MessageHit], bool]:
     """The best hit per entry, and whether any segment names the catalogue's domain."""
     best: dict[str, MessageHit] = {}
     in_scope = not index.scope
@@ -132,7 +144,7 @@ def _best_messages(index: Index, segments: list[Segment]) -> tuple[dict[str, Mes
     for segment in segments:
         if segment.part and segment.end <= settled and in_scope:
             continue
-        hits, scoped = _score_segment(index, segment, in_scope)
+        hits, scoped = _score_segment(index, segment, in_scope, memo)
         in_scope = in_scope or scoped
         for hit in hits:
             current = best.get(hit.variant.entry_id)
@@ -143,17 +155,32 @@ def _best_messages(index: Index, segments: list[Segment]) -> tuple[dict[str, Mes
     return best, in_scope
 
 
-def _score_segment(index: Index, segment: Segment, in_scope: bool = True) -> tuple[list[MessageHit], bool]:
-    """Rank variants by the share of their weight the segment holds, then align the best few.
-
-    Also says whether the segment names the catalogue's domain (only looked at until one does).
-    """
+def _score_segment(index: Index, segment: Segment, in_scope: bool, memo: SegmentScores | None) -> tuple[list[MessageHit], bool]:
+    """The variants aligned in a segment, and whether it names the catalogue's domain (needed until one does)."""
     norm = normalize(segment.text)
+    if memo is None or len(norm) > _MEMO_MAX_CHARS:
+        scores = _score_text(index, norm, in_scope)
+    else:
+        scores = memo.get(norm, index)
+        if scores is None:
+            scores = _score_text(index, norm, False)
+            memo.put(norm, index, scores)
+    fine, scoped = scores
+    variants = index.variants
+    return [MessageHit(variants[vi], segment, score, ratio, recall, sc) for vi, score, ratio, recall, sc in fine], scoped
+
+
+def _score_text(index: Index, norm: str, in_scope: bool) -> _Scores:
+    """Rank variants by the share of their weight the text holds, then align the best few.
+
+    Whether the text names the domain is only looked at when ``in_scope`` is false.
+    """
     tokens = set(tokenize(norm))
     scoped = not in_scope and index.scope.holds(norm, tokens)
-    picking = [term for term in map(index.terms.get, tokens) if term is not None and term.idf >= _MIN_IDF]
+    # In a fixed order: sums of floats depend on it, and the answer must not vary with string hashing.
+    picking = [term for term in map(index.terms.get, sorted(tokens)) if term is not None and term.idf >= _MIN_IDF]
     if not picking:
-        return [], scoped
+        return (), scoped
     shared = np.bincount(
         np.concatenate([t.variants for t in picking]),
         weights=np.concatenate([t.variant_weights for t in picking]),
@@ -164,15 +191,15 @@ def _score_segment(index: Index, segment: Segment, in_scope: bool = True) -> tup
     if len(best) > _CANDIDATES_PER_SEGMENT:
         best = best[np.argpartition(-recall[best], _CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
     if not len(best):
-        return [], scoped
+        return (), scoped
     evidence = max(sum(t.idf for t in picking), _MIN_EVIDENCE)
     candidates = [(r, s / evidence, i) for r, s, i in zip(recall[best].tolist(), shared[best].tolist(), best.tolist(), strict=True)]
-    return _align_best(index, segment, norm, candidates, tokens), scoped
+    return _align_best(index, norm, candidates, tokens), scoped
 
 
 def _align_best(
-    index: Index, segment: Segment, norm: str, candidates: list[tuple[float, float, int]], tokens: set[str]
-) -> list[MessageHit]:
+    index: Index, norm: str, candidates: list[tuple[float, float, int]], tokens: set[str]
+) -> tuple[tuple[int, float, float, float, bool], ...]:
     """Align candidates, most promising first; stop once none left can come near the best."""
     planned = []
     for recall, precision, vi in candidates:
@@ -182,18 +209,21 @@ def _align_best(
         limit = _W_FUZZ * alignment + _W_RECALL * min(recall, 1.0) + _W_PRECISION * min(precision, 1.0)
         planned.append((limit, recall, precision, vi, clauses))
     planned.sort(key=lambda p: p[0], reverse=True)
-    hits: list[MessageHit] = []
+    hits: list[tuple[int, float, float, float, bool]] = []
+    best = 0.0
     for limit, recall, precision, vi, clauses in planned:
-        if len(hits) >= _ALWAYS_ALIGNED and limit < max(h.score for h in hits) - _PRUNE_MARGIN:
+        if len(hits) >= _ALWAYS_ALIGNED and limit < best - _PRUNE_MARGIN:
             break
-        hits.append(_fine_score(index.variants[vi], segment, norm, clauses, recall, precision))
-    return hits
+        hit = _fine_score(index.variants[vi], vi, norm, clauses, recall, precision)
+        hits.append(hit)
+        best = max(best, hit[1])
+    return tuple(hits)
 
 
 def _clause_bound(clause: Clause, tokens: set[str]) -> float:
     """A clause's score with a perfect alignment: discounted when the segment holds little of it, or it is advice."""
     weights = clause.weights
-    shared = sum(map(weights.__getitem__, tokens.intersection(weights)))
+    shared = math.fsum(map(weights.__getitem__, tokens.intersection(weights)))  # exact: the same whatever the set order
     if not shared:
         return 0.0
     held = min(1.0, shared / (_CLAUSE_SHARE * clause.weight)) * min(1.0, shared / _CLAUSE_WEIGHT)
@@ -201,8 +231,8 @@ def _clause_bound(clause: Clause, tokens: set[str]) -> float:
 
 
 def _fine_score(
-    variant: Variant, segment: Segment, norm: str, clauses: list[tuple[float, Clause]], recall: float, precision: float
-) -> MessageHit:
+    variant: Variant, vi: int, norm: str, clauses: list[tuple[float, Clause]], recall: float, precision: float
+) -> tuple[int, float, float, float, bool]:
     """Align the variant's clauses (with their bounds, best first) inside the segment; the best counts.
 
     A clause counts in proportion to the weight of its words that the segment
@@ -220,7 +250,7 @@ def _fine_score(
     else:
         ratio, scoped = _best_clause(clauses, norm)
     score = _W_FUZZ * ratio + _W_RECALL * min(recall, 1.0) + _W_PRECISION * min(precision, 1.0)
-    return MessageHit(variant, segment, score, ratio, recall, scoped)
+    return vi, score, ratio, recall, scoped
 
 
 def _best_clause(clauses: list[tuple[float, Clause]], norm: str) -> tuple[float, bool]:
