@@ -19,7 +19,6 @@ from app.engine.results import DiagnoseResult, MultiDiagnoseResult
 __all__ = ["Engine", "ResultCache", "load_index"]
 
 CACHE_MAX_CHARS = 4000  # longer inputs (logs, tickets) are rarely repeated word for word: not cached
-_SEGMENTS_PER_ANSWER = 4
 
 
 def load_index(directory: str | Path, *, options: DiagnoseOptions, check: bool = True) -> Index:
@@ -45,18 +44,22 @@ class Engine:
     catalogue it started with even if a reload swaps it meanwhile.
     """
 
-    def __init__(self, index: Index, options: DiagnoseOptions = DiagnoseOptions(), *, cache_size: int = 0) -> None:
+    def __init__(
+        self, index: Index, options: DiagnoseOptions = DiagnoseOptions(), *, cache_size: int = 0, memo_size: int = 0
+    ) -> None:
         self.index = index
         self.options = options
         self.cache = ResultCache(cache_size) if cache_size > 0 else None
-        # Scores of the segments seen lately (see ``match``): as many as answers, times a few segments each.
-        self.memo = SegmentScores(cache_size * _SEGMENTS_PER_ANSWER) if cache_size > 0 else None
+        # Scores of the segments seen lately (see ``match``): small, untracked by the garbage collector once
+        # it has seen them (tuples of numbers), unlike answers, so many more of them can be kept.
+        self.memo = SegmentScores(memo_size) if memo_size > 0 else None
 
     @classmethod
     def from_directory(
-        cls, directory: str | Path, options: DiagnoseOptions = DiagnoseOptions(), *, check: bool = True, cache_size: int = 0
+        cls, directory: str | Path, options: DiagnoseOptions = DiagnoseOptions(), *, check: bool = True,
+        cache_size: int = 0, memo_size: int = 0,
     ) -> Engine:
-        return cls(load_index(directory, options=options, check=check), options, cache_size=cache_size)
+        return cls(load_index(directory, options=options, check=check), options, cache_size=cache_size, memo_size=memo_size)
 
     def swap(self, index: Index) -> None:
         self.index = index

@@ -12,6 +12,7 @@ Both layers feed one ranking of entries; ``Candidate.score`` is in [0, 1].
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -50,6 +51,7 @@ _SCOPE_NOTE = (
 )
 _SETTLED = 0.9  # a line matched this well: its sentences and quotes are not scored on their own
 _MIN_EVIDENCE = 10.0  # idf weight below which a segment cannot be fully "explained" (a few words prove little)
+_FIRST = operator.itemgetter(0)
 _MEMO_MAX_CHARS = 2000  # longer segments (a JSON string holding a whole log) are scored without the memo
 
 # A segment's scores depend on its normalised text alone: (variant number, score, fuzz, coverage, scoped) per
@@ -204,16 +206,18 @@ def _align_best(
     planned = []
     for recall, precision, vi in candidates:
         variant = index.variants[vi]
-        clauses = sorted(((_clause_bound(c, tokens), c) for c in variant.clauses), key=lambda bc: bc[0], reverse=True)
-        alignment = 1.0 if variant.weight < _GENERIC_VARIANT else clauses[0][0]
+        bounds = [(_clause_bound(c, tokens), c) for c in variant.clauses]
+        alignment = 1.0 if variant.weight < _GENERIC_VARIANT else max(bounds, key=_FIRST)[0]
         limit = _W_FUZZ * alignment + _W_RECALL * min(recall, 1.0) + _W_PRECISION * min(precision, 1.0)
-        planned.append((limit, recall, precision, vi, clauses))
-    planned.sort(key=lambda p: p[0], reverse=True)
+        planned.append((limit, recall, precision, vi, bounds))
+    planned.sort(key=_FIRST, reverse=True)
     hits: list[tuple[int, float, float, float, bool]] = []
     best = 0.0
-    for limit, recall, precision, vi, clauses in planned:
+    for limit, recall, precision, vi, bounds in planned:
         if len(hits) >= _ALWAYS_ALIGNED and limit < best - _PRUNE_MARGIN:
             break
+        # Sorted only for the candidates aligned; stable, so equal bounds keep the clauses' order.
+        clauses = sorted(bounds, key=_FIRST, reverse=True) if len(bounds) > 1 else bounds
         hit = _fine_score(index.variants[vi], vi, norm, clauses, recall, precision)
         hits.append(hit)
         best = max(best, hit[1])
@@ -222,8 +226,7 @@ def _align_best(
 
 def _clause_bound(clause: Clause, tokens: set[str]) -> float:
     """A clause's score with a perfect alignment: discounted when the segment holds little of it, or it is advice."""
-    weights = clause.weights
-    shared = math.fsum(map(weights.__getitem__, tokens.intersection(weights)))  # exact: the same whatever the set order
+    shared = math.fsum([w for t, w in clause.weights.items() if t in tokens])  # exact: the same whatever the order
     if not shared:
         return 0.0
     held = min(1.0, shared / (_CLAUSE_SHARE * clause.weight)) * min(1.0, shared / _CLAUSE_WEIGHT)
