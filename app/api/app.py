@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import __version__
 from app.api import metrics as metrics_route
 from app.api import routes_admin, routes_catalog, routes_diagnose, routes_triage
+from app.api.direct_route import DirectRoutes
 from app.api.errors import install_error_handlers
 from app.api.metrics import Metrics
 from app.api.middleware import RequestMiddleware
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     use_one_error_shape(app)
     add_routes(app, routes_diagnose.router, routes_triage.router, routes_catalog.router, routes_catalog.health_router,
                routes_admin.router, metrics_route.router)
+    app.add_middleware(DirectRoutes)  # innermost: POST /v1/diagnose without the router
     if settings.require_api_key:
         app.add_middleware(ApiKeyMiddleware, keys=app.state.api_keys, signed_webhooks=settings.webhook_secret is not None)
     app.add_middleware(CatalogVersionMiddleware)

@@ -8,16 +8,24 @@ from fastapi import Request
 
 from app.api.errors import ApiError
 
-__all__ = ["read_body", "read_text", "parse_json", "media_type"]
+__all__ = ["read_body", "read_text", "parse_json", "media_type", "header"]
+
+
+def header(request: Request, name: bytes) -> str | None:
+    """``request.headers.get(name)`` for a lower-case ``name``, without building the headers and raising when absent."""
+    for key, value in request.scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
 
 
 def media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return (header(request, b"content-type") or "").split(";")[0].strip().lower()
 
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The raw body, refused with 413 as soon as it grows past ``limit`` bytes."""
-    declared = request.headers.get("content-length")
+    declared = header(request, b"content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
     chunks, size = [], 0
@@ -64,7 +72,7 @@ def parse_json(raw: bytes, max_depth: int) -> object:
     if not raw.strip():
         raise ApiError(400, "empty_body", "The body is empty. Send a JSON document.")
     try:
-        document = json.loads(raw, parse_constant=_not_json)
+        document = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))  # what json.loads does with bytes
     except RecursionError:
         raise _too_deep(max_depth) from None
     except UnicodeDecodeError:
@@ -79,6 +87,9 @@ def parse_json(raw: bytes, max_depth: int) -> object:
 def _not_json(constant: str) -> object:
     """Python reads NaN and Infinity, which JSON does not have."""
     raise ValueError(f"{constant} is not a JSON value")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_not_json)  # built once: json.loads with options builds one per call
 
 
 def _too_deep(max_depth: int) -> ApiError:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Annotated, Literal, get_args
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel
 
+from app.api.body import header
 from app.api.errors import ApiError
 from app.engine import Engine
 from app.settings import Settings
 
-__all__ = ["EngineDep", "SettingsDep", "FormatQuery", "FORMAT_PARAMETER", "query_format", "accept_language", "respond"]
+__all__ = ["EngineDep", "SettingsDep", "FormatQuery", "FORMAT_PARAMETER", "query_format", "accept_language", "respond", "json_of"]
 
 Format = Literal["json", "text", "markdown"]
 _FORMATS = get_args(Format)
@@ -55,8 +57,11 @@ def query_format(request: Request) -> Format | None:
 
 def accept_language(request: Request) -> Literal["fr", "en"] | None:
     """The first of fr/en in the Accept-Language header, by quality."""
+    languages = header(request, b"accept-language")
+    if not languages:
+        return None  # most calls from scripts and webhooks
     ranked = []
-    for part in request.headers.get("accept-language", "").split(","):
+    for part in languages.split(","):
         tag, _, params = part.strip().partition(";")
         quality = 1.0
         if params.strip().startswith("q="):
@@ -73,7 +78,7 @@ def accept_language(request: Request) -> Literal["fr", "en"] | None:
 def wanted_format(request: Request, explicit: Format | None) -> Format:
     if explicit:
         return explicit
-    accept = request.headers.get("accept", "").lower()
+    accept = (header(request, b"accept") or "").lower()
     if "text/plain" in accept:
         return "text"
     if "text/markdown" in accept:
@@ -88,4 +93,20 @@ def respond(request: Request, fmt: Format | None, result: BaseModel, text, markd
         return PlainTextResponse(text(result))
     if chosen == "markdown":
         return PlainTextResponse(markdown(result), media_type="text/markdown; charset=utf-8")
-    return Response(result.model_dump_json(), media_type="application/json")  # pydantic's encoder, in Rust
+    return Response(json_of(result), media_type="application/json")
+
+
+# The JSON of each result answered, by identity, for as long as the result lives: the engine's answer
+# cache gives the same result to every repeat of an input, and results are never changed once made.
+_json_by_id: dict[int, tuple[weakref.ref[BaseModel], bytes]] = {}
+
+
+def json_of(result: BaseModel) -> bytes:
+    """``result`` as JSON (pydantic's encoder, in Rust), encoded once per result."""
+    key = id(result)
+    known = _json_by_id.get(key)
+    if known is not None and known[0]() is result:
+        return known[1]
+    encoded = result.model_dump_json().encode()
+    _json_by_id[key] = (weakref.ref(result, lambda _, key=key: _json_by_id.pop(key, None)), encoded)  # type: ignore[misc]
+    return encoded

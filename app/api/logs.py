@@ -3,6 +3,8 @@
 ``configure_logging(settings)`` installs one handler on the root logger (replacing the one it
 installed before) and routes uvicorn's own loggers through it. The request id of the request being
 served is held in a context variable and added to every record logged while serving it.
+``log_fields`` logs a line of fields (the access log: one per request) as ``logger.log`` would, and
+writes it straight to that handler when the JSON handler is the only one the record would reach.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ import functools
 import json
 import logging
 import sys
+import time
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from app.settings import Settings
 
-__all__ = ["configure_logging", "request_id_var", "JsonFormatter", "TextFormatter", "ACCESS_LOGGER"]
+__all__ = ["configure_logging", "log_fields", "request_id_var", "JsonFormatter", "TextFormatter", "ACCESS_LOGGER"]
 
 ACCESS_LOGGER = "errdiag.access"
 request_id_var: ContextVar[str | None] = ContextVar("errdiag_request_id", default=None)
@@ -28,7 +32,10 @@ _JSON = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 def _fields(record: logging.LogRecord) -> dict[str, object]:
-    fields = {key: value for key, value in vars(record).items() if key not in _STANDARD_ATTRS}
+    return _with_request_id({key: value for key, value in vars(record).items() if key not in _STANDARD_ATTRS})
+
+
+def _with_request_id(fields: dict[str, object]) -> dict[str, object]:
     fields.setdefault("request_id", request_id_var.get())
     if fields["request_id"] is None:
         del fields["request_id"]
@@ -45,14 +52,17 @@ def _timestamp(record: logging.LogRecord) -> str:
     return f"{_utc_second(int(record.created))}.{int(record.msecs):03d}Z"
 
 
+def _json_line(ts: str, level: str, logger: str, message: str, fields: dict[str, object]) -> dict[str, object]:
+    line: dict[str, object] = {"ts": ts, "level": level, "logger": logger, "message": message}
+    line.update(fields)
+    return line
+
+
 class JsonFormatter(logging.Formatter):
     """``{"ts", "level", "logger", "message", ...extra fields}`` on one line."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, object] = {
-            "ts": _timestamp(record), "level": record.levelname, "logger": record.name, "message": record.getMessage(),
-        }
-        line.update(_fields(record))
+        line = _json_line(_timestamp(record), record.levelname, record.name, record.getMessage(), _fields(record))
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return _JSON.encode(line)
@@ -77,6 +87,53 @@ def _quoted(value: object) -> str:
 
 class _ErrdiagHandler(logging.StreamHandler):
     """The handler ``configure_logging`` installs, told apart from handlers installed by others."""
+
+    def write(self, text: str, record: Callable[[], logging.LogRecord]) -> None:
+        """Write one formatted line as ``handle`` and ``emit`` would; ``record()`` is called for ``handleError`` only."""
+        self.acquire()
+        try:
+            self.stream.write(text + self.terminator)
+            self.flush()
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record())
+        finally:
+            self.release()
+
+
+def log_fields(logger: logging.Logger, level: int, message: str, fields: dict[str, object]) -> None:
+    """``logger.log(level, message, extra=fields)``, the same line without building a record when it can.
+
+    The record would reach the JSON handler of ``configure_logging`` alone (a request's access line, as
+    served): the line is formatted here as ``JsonFormatter`` formats it and written to that handler. Any
+    other set-up (filters, another handler, pytest's capture, a record factory) goes through ``logging``.
+    """
+    handler = _sole_json_handler(logger, level)
+    if handler is None:
+        logger.log(level, message, extra=fields)
+        return
+    now = time.time()
+    ts = f"{_utc_second(int(now))}.{int((now - int(now)) * 1000):03d}Z"  # what LogRecord and _timestamp make of it
+    line = _with_request_id(_json_line(ts, logging.getLevelName(level), logger.name, message, fields))  # as _fields: the same keys, in order
+    handler.write(_JSON.encode(line), lambda: logger.makeRecord(logger.name, level, "(unknown file)", 0, message, None, None, extra=fields))
+
+
+def _sole_json_handler(logger: logging.Logger, level: int) -> _ErrdiagHandler | None:
+    """The JSON handler of ``configure_logging`` when a record of ``logger`` at ``level`` would reach it and nothing else."""
+    if not logger.isEnabledFor(level) or logger.filters or logging.getLogRecordFactory() is not logging.LogRecord:
+        return None
+    found: list[logging.Handler] = []
+    node: logging.Logger | None = logger
+    while node is not None:
+        found.extend(node.handlers)
+        node = node.parent if node.propagate else None
+    if len(found) != 1:
+        return None
+    handler = found[0]
+    if type(handler) is not _ErrdiagHandler or type(handler.formatter) is not JsonFormatter or handler.filters or level < handler.level:
+        return None
+    return handler
 
 
 def configure_logging(settings: Settings) -> None:

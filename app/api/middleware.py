@@ -14,7 +14,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.logs import ACCESS_LOGGER, request_id_var
+from app.api.logs import ACCESS_LOGGER, log_fields, request_id_var
 from app.api.metrics import Metrics
 from app.api.outcome import Outcome
 from app.api.security import ROUTE_TEMPLATE_KEY
@@ -92,7 +92,7 @@ class RequestMiddleware:
         if outcome is not None:
             self.metrics.observe_outcome(outcome)
         if access_log.isEnabledFor(logging.INFO):
-            access_log.info("request", extra=self._fields(scope, route, status, seconds, outcome))
+            log_fields(access_log, logging.INFO, "request", self._fields(scope, route, status, seconds, outcome))
 
     def _fields(self, scope: Scope, route: str, status: int, seconds: float, outcome: Outcome | None) -> dict[str, object]:
         fields: dict[str, object] = {

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from fastapi.testclient import TestClient
 
-from app.api.deps import FormatQuery
+from app.api import deps
+from app.api.deps import FormatQuery, json_of
 from app.api.direct_route import DirectRoute
 
 MESSAGE = {"message": "Copying VHDs from backup vault timed out"}
@@ -39,3 +40,13 @@ def test_a_direct_route_refuses_an_endpoint_with_parameters() -> None:
 
     with pytest.raises(TypeError, match="takes only the request"):
         APIRouter().add_api_route("/x", endpoint, methods=["POST"], route_class_override=DirectRoute)
+
+
+def test_a_result_is_encoded_once_and_forgotten_with_it(client: TestClient) -> None:
+    result = client.app.state.engine.diagnose(MESSAGE["message"]).model_copy()  # type: ignore[attr-defined]
+    encoded = json_of(result)
+    assert encoded == result.model_dump_json().encode()
+    assert json_of(result) is encoded
+    key = id(result)
+    del result
+    assert key not in deps._json_by_id
