@@ -112,15 +112,18 @@ def metrics(request: Request) -> Response:
 
 
 class _CacheCollector(Collector):
-    """The answer cache's counters, read when ``/metrics`` is scraped (the engine keeps them)."""
+    """The counters of the answer cache and of the memo of segment scores, read when ``/metrics`` is scraped (the engine keeps them)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
     def collect(self):  # noqa: ANN201
-        cache = self.engine.cache
-        if cache is None:
-            return
-        yield CounterMetricFamily("errdiag_cache_hits", "Diagnoses answered from the answer cache.", value=cache.hits)
-        yield CounterMetricFamily("errdiag_cache_misses", "Short inputs diagnosed afresh (then cached).", value=cache.misses)
-        yield GaugeMetricFamily("errdiag_cache_entries", "Answers held in the cache.", value=len(cache))
+        cache, memo = self.engine.cache, self.engine.memo
+        if cache is not None:
+            yield CounterMetricFamily("errdiag_cache_hits", "Diagnoses answered from the answer cache.", value=cache.hits)
+            yield CounterMetricFamily("errdiag_cache_misses", "Short inputs diagnosed afresh (then cached).", value=cache.misses)
+            yield GaugeMetricFamily("errdiag_cache_entries", "Answers held in the cache.", value=len(cache))
+        if memo is not None:
+            yield CounterMetricFamily("errdiag_memo_hits", "Segments whose scores were found in the memo (seen before, maybe with other ids).", value=memo.hits)
+            yield CounterMetricFamily("errdiag_memo_misses", "Segments scored afresh (then kept in the memo).", value=memo.misses)
+            yield GaugeMetricFamily("errdiag_memo_entries", "Segment scores held in the memo.", value=len(memo))

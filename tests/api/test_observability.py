@@ -217,3 +217,17 @@ def test_the_cache_metrics_survive_a_second_lifespan() -> None:
             local.post("/v1/diagnose", json={"message": SECRET_TEXT})
             text = local.get("/metrics").text
     assert metric_value(text, "errdiag_cache_misses_total") == 1  # the second lifespan has a new engine
+
+
+def test_a_wording_seen_under_other_ids_is_scored_from_the_memo_and_counted() -> None:
+    line = "2026-11-24T01:0{}:00Z ERROR job {}: Backup failed with an internal error. Please retry the operation in a few minutes."
+    with make_client(cache_size=16, memo_size=64) as local:
+        answers = [local.post("/v1/diagnose", json={"message": line.format(i, job)}).json() for i, job in enumerate((4711, 815))]
+        text = local.get("/metrics").text
+    assert answers[0]["diagnosis"]["entry_id"] == answers[1]["diagnosis"]["entry_id"]
+    assert metric_value(text, "errdiag_cache_hits_total") == 0  # two different inputs
+    assert metric_value(text, "errdiag_memo_hits_total") >= 1  # one wording: the second input's segments were known
+    assert 1 <= metric_value(text, "errdiag_memo_entries") <= 64
+    with make_client(memo_size=0) as local:
+        local.post("/v1/diagnose", json={"message": line.format(1, "x")})
+        assert metric_value(local.get("/metrics").text, "errdiag_memo_hits_total") is None
