@@ -24,17 +24,20 @@ _QUOTES = str.maketrans(
 )
 
 # Order matters: where two patterns match at one place, the first listed wins.
+# They run on folded text (lower case): without re.I, which makes the scans about twice as slow.
 MASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("<resource>", re.compile(r"/subscriptions/[^\s\"',;)\]}]+", re.I)),
-    ("<url>", re.compile(r"\b(?:https?|ftp)://[^\s\"'<>)\]}]+", re.I)),
-    ("<guid>", re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)),
+    ("<resource>", re.compile(r"/subscriptions/[^\s\"',;)\]}]+")),
+    ("<url>", re.compile(r"\b(?:https?|ftp)://[^\s\"'<>)\]}]+")),
+    ("<guid>", re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")),
     ("<email>", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")),
     ("<datetime>", re.compile(
         r"\b\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?\b"
-        r"|\b\d{1,2}/\d{1,2}/\d{2,4}(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[ap]m)?)?\b", re.I)),
+        r"|\b\d{1,2}/\d{1,2}/\d{2,4}(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[ap]m)?)?\b")),
     ("<time>", re.compile(r"\b\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\b")),
     ("<ip>", re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b")),
-    ("<hex>", re.compile(r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12,}\b", re.I)),
+    # A run of 12 or more hex digits holding both a digit and a letter (see _KEEP: the letters are checked on each
+    # match, which is much faster than lookaheads at every word).
+    ("<hex>", re.compile(r"\b[0-9a-f]{12,}\b")),
     ("<name>", re.compile(r"(?<![\w])'[\w.-]{1,64}'(?![\w])|\"[\w.-]{1,64}\"")),
     ("<num>", re.compile(r"\b\d+(?:[.,]\d+)*\b")),
 )
@@ -80,7 +83,18 @@ _NEEDS: dict[str, Callable[[set[str], str], bool]] = {
     "<name>": lambda chars, _: "'" in chars or '"' in chars,
     "<num>": lambda chars, _: not _DIGITS.isdisjoint(chars),
 }
-_PLAN = tuple((_NEEDS[placeholder], pattern, f" {placeholder} ") for placeholder, pattern in MASKS)
+# Matches a mask must leave as they are: a hex run of digits only (a number) or of letters only (a word).
+_KEEP: dict[str, Callable[[str], bool]] = {"<hex>": lambda run: run.isdigit() or run.isalpha()}
+
+
+def _replacement(placeholder: str) -> str | Callable[[re.Match[str]], str]:
+    keep = _KEEP.get(placeholder)
+    if keep is None:
+        return f" {placeholder} "
+    return lambda match: match.group() if keep(match.group()) else f" {placeholder} "
+
+
+_PLAN = tuple((_NEEDS[placeholder], pattern, _replacement(placeholder)) for placeholder, pattern in MASKS)
 
 
 def mask(text: str) -> str:

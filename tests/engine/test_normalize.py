@@ -31,6 +31,21 @@ def test_masks_variable_parts(raw: str, placeholder: str) -> None:
     assert placeholder in normalize(raw)
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("token 3C4776BEAFFB956E failed", "token <hex> failed"),  # upper case: folded first
+        ("blob 0a1b2c3d4e5f6a7b8c9d", "blob <hex>"),
+        ("id 123456789012345", "id <num>"),  # digits only: a number
+        ("word deadbeefcafebabe", "word deadbeefcafebabe"),  # letters only: a word
+        ("short ab12cd34", "short ab12cd34"),  # under 12: kept
+        ("glued 3c4776beaffb956e_x", "glued 3c4776beaffb956e_x"),  # inside a longer word: kept
+    ],
+)
+def test_hex_runs_are_masked_only_with_digits_and_letters(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
 def test_masking_keeps_multi_word_quotes() -> None:
     text = normalize("l’erreur « COM+ n’a pas pu communiquer »")
     assert "com+ n'a pas pu communiquer" in text
