@@ -164,7 +164,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     loop: Annotated[str, typer.Option(help="Event loop: asyncio (measured: shorter tail latency under load) or uvloop.")] = "asyncio",
-    http: Annotated[str, typer.Option(help="HTTP parser: h11 or httptools.")] = "h11",
+    http: Annotated[str, typer.Option(help="HTTP parser: httptools (measured: about 50 % more requests/s than h11) or h11.")] = "httptools",
 ) -> None:
     """Start the HTTP service on the configured catalogue (defaults chosen from `make bench`, see README)."""
     import uvicorn
