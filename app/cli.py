@@ -170,7 +170,9 @@ def serve(
     import uvicorn
 
     _settings()  # fail fast, naming the wrong setting
-    uvicorn.run("app.api.main:app", host=host, port=port, workers=workers, loop=loop, http=http,  # type: ignore[arg-type]
+    from app.api.protocol import http_protocol  # httptools with Nagle's algorithm off, whatever the workers
+
+    uvicorn.run("app.api.main:app", host=host, port=port, workers=workers, loop=loop, http=http_protocol(http),  # type: ignore[arg-type]
                 ws="none", log_config=None, access_log=False)  # no WebSocket route: its libraries are not even imported
 
 

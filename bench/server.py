@@ -122,8 +122,10 @@ def main() -> None:
     parser.add_argument("--loop", default="auto", choices=["auto", "asyncio", "uvloop"])
     parser.add_argument("--http", default="auto", choices=["auto", "h11", "httptools"])
     args = parser.parse_args()
+    from app.api.protocol import http_protocol
+
     uvicorn.run("bench.serve_app:create_bench_app", factory=True, host=HOST, port=args.port, workers=args.workers,
-                loop=args.loop, http=args.http, log_config=None, access_log=False)
+                loop=args.loop, http=http_protocol(args.http), log_config=None, access_log=False)
 
 
 if __name__ == "__main__":

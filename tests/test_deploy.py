@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -100,3 +101,11 @@ def test_kustomization_builds() -> None:
 def test_catalogue_files_fit_a_configmap() -> None:
     size = sum(p.stat().st_size for p in Path(CATALOG_DIR).glob("*.yaml"))
     assert size < 1_000_000  # ConfigMaps hold at most 1 MiB; past that, bake the catalogue into the image
+
+
+def test_every_deploy_command_serves_the_no_delay_protocol() -> None:
+    from app.api.protocol import PROTOCOL_PATH
+
+    cmd = json.loads(next(line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD "))[4:])
+    for command in (cmd, CONTAINER["command"], COMPOSE["services"]["errdiag"]["command"]):
+        assert command[command.index("--http") + 1] == PROTOCOL_PATH, command
