@@ -11,7 +11,7 @@ from api_support import copy_catalog
 from fastapi.testclient import TestClient
 from support import CATALOG_DIR
 
-from app.api.app import create_app
+from app.api.app import SERVED_GEN0_THRESHOLD, create_app
 from app.settings import Settings
 
 
@@ -27,10 +27,20 @@ def _settings(**overrides: object) -> Settings:
 
 
 def test_an_app_built_for_tests_leaves_the_collector_alone() -> None:
-    before = gc.get_freeze_count()
+    before, thresholds = gc.get_freeze_count(), gc.get_threshold()
     with TestClient(create_app(_settings())) as client:
         assert client.get("/readyz").status_code == 200
         assert gc.get_freeze_count() == before
+        assert gc.get_threshold() == thresholds
+
+
+@pytest.mark.usefixtures("unfrozen")
+def test_the_served_app_collects_its_youngest_generation_less_often_while_it_serves() -> None:
+    thresholds = gc.get_threshold()
+    with TestClient(create_app(_settings(), freeze_gc=True)) as client:
+        assert client.get("/readyz").status_code == 200
+        assert gc.get_threshold() == (SERVED_GEN0_THRESHOLD, *thresholds[1:])
+    assert gc.get_threshold() == thresholds  # restored when the app stops
 
 
 @pytest.mark.usefixtures("unfrozen")
