@@ -219,7 +219,7 @@ class _ClauseCache(dict):
         idf = self.idf
         weights = {t: w for t in tokens if (w := idf[t]) > 0}
         clause = self[text] = Clause(
-            text, weights, sum(weights.values()), bool(_ADVICE.match(text)), self.scope.holds(text, tokens)
+            text, weights, math.fsum(weights.values()), bool(_ADVICE.match(text)), self.scope.holds(text, tokens)
         )
         return clause
 
@@ -234,7 +234,7 @@ def _variant(
         kind=msg.kind,
         text=msg.text,
         core=core,
-        weight=sum(map(idf.__getitem__, tokens)),
+        weight=math.fsum(map(idf.__getitem__, tokens)),  # exact: tokens may come in set order
         clauses=tuple(clause_of[c] for c in clauses) or (clause_of[core],),
     )
 
