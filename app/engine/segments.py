@@ -19,7 +19,9 @@ _LINE = re.compile(r"[^\r\n]+")
 _QUOTED = re.compile(
     r"\"([^\"]{15,})\"|“([^”]{15,})”|«\s*([^»]{15,}?)\s*»|'([^']{25,})'|`([^`]{15,})`|\(([^()]{25,})\)"
 )
-_SENTENCE = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
+# A sentence ends at . ! ? or ; followed by a space or the end of the line: not inside "13:08:29.930Z",
+# "v1.2" or "vm01.contoso.com", which are no sentence boundary.
+_SENTENCE = re.compile(r".+?(?:[.!?;]+(?=\s|$)|$)")
 _PROSE_MIN = 160
 _CHUNK = 480
 _STEP = 240
