@@ -84,6 +84,8 @@ _VARYING = re.compile(r"[0-9a-fA-F]*\d[0-9a-fA-F]*")
 
 def _dedupe(segments: list[Segment], limit: int, relevant: Callable[[str], object]) -> list[Segment]:
     """Keep the first of segments that differ only by numbers, ids and surrounding space."""
+    if len(segments) < 2 and len(segments) <= limit:
+        return segments  # most short messages: one line, nothing to compare
     seen: set[str] = set()
     kept: list[Segment] = []
     for segment in segments:
