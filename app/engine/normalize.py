@@ -94,15 +94,25 @@ def _replacement(placeholder: str) -> str | Callable[[re.Match[str]], str]:
     return lambda match: match.group() if keep(match.group()) else f" {placeholder} "
 
 
-_PLAN = tuple((_NEEDS[placeholder], pattern, _replacement(placeholder)) for placeholder, pattern in MASKS)
+# Every match of these holds a decimal digit: once the masks before them have replaced the last digit of
+# a line (its timestamp, its GUID), they cannot change it and are skipped.
+_DIGIT_MASKS = frozenset({"<datetime>", "<time>", "<ip>", "<hex>", "<num>"})
+_DIGIT = re.compile(r"\d")
+_PLAN = tuple(
+    (_NEEDS[placeholder], pattern, _replacement(placeholder), placeholder in _DIGIT_MASKS) for placeholder, pattern in MASKS
+)
 
 
 def mask(text: str) -> str:
     """Replace variable parts (ids, numbers, names...) by placeholders such as ``<guid>``, in the order of MASKS."""
     chars = set(text)
-    for needed, pattern, placeholder in _PLAN:
-        if needed(chars, text):
-            text = pattern.sub(placeholder, text)
+    digits = True  # whether the text may still hold a digit (the needs test the original text's characters)
+    for needed, pattern, placeholder, needs_digit in _PLAN:
+        if (digits or not needs_digit) and needed(chars, text):
+            masked = pattern.sub(placeholder, text)
+            if masked is not text:  # re.sub gives back the same string when nothing matched
+                text = masked
+                digits = _DIGIT.search(text) is not None
     return text
 
 

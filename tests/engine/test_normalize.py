@@ -46,6 +46,18 @@ def test_hex_runs_are_masked_only_with_digits_and_letters(raw: str, expected: st
     assert normalize(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-11-20T23:08:29Z job 3c4776be-affb-956e-359c-66c466a5810c failed", "<datetime> job <guid> failed"),
+        ("2026-11-20T23:08:29Z job 3c4776be-affb-956e-359c-66c466a5810c retried 12 times", "<datetime> job <guid> retried <num> times"),
+        ("at 02:14 from 10.0.0.4 after 3 tries", "at <time> from <ip> after <num> tries"),
+    ],
+)
+def test_masks_after_the_last_digit_is_gone_change_nothing(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
 def test_masking_keeps_multi_word_quotes() -> None:
     text = normalize("l’erreur « COM+ n’a pas pu communiquer »")
     assert "com+ n'a pas pu communiquer" in text
