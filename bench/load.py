@@ -1,6 +1,6 @@
 """``python -m bench.load`` (``make load``): a bounded load test of a local errdiag server.
 
-Starts ``uvicorn app.api.main:app`` on 127.0.0.1 (a free port, a copy of the catalogue, API keys
+Starts ``uvicorn app.api.main:app`` (asyncio, the no-delay httptools protocol) on 127.0.0.1 (a free port, a copy of the catalogue, API keys
 required), sends a mix of diagnose, job, batch and triage calls from 64 connections for 60 s after a
 short warm-up, and prints requests/s, p50/p99 latency, failed requests and the server's resident
 memory at start and end. ``--reload-every N`` also reloads the catalogue every N seconds, valid and
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.api.protocol import PROTOCOL_PATH
 from app.engine import DiagnoseOptions, load_index
 from bench import RESULTS_DIR, ROOT
 from bench.load_mix import build_mix, describe_mix
@@ -64,7 +65,8 @@ def _server(catalog: Path, key: str, log_path: Path) -> Iterator[tuple[subproces
         "ERRDIAG_CATALOG_DIR": str(catalog), "ERRDIAG_API_KEYS": key, "ERRDIAG_REQUIRE_API_KEY": "true",
         "ERRDIAG_LOG_FORMAT": "json", "ERRDIAG_LOG_LEVEL": "INFO",
     }
-    command = [sys.executable, "-m", "uvicorn", "app.api.main:app", "--host", HOST, "--port", str(port), "--no-access-log"]
+    command = [sys.executable, "-m", "uvicorn", "app.api.main:app", "--host", HOST, "--port", str(port), "--no-access-log",
+               "--loop", "asyncio", "--http", PROTOCOL_PATH, "--ws", "none"]  # as the deploy files serve it
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
