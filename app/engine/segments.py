@@ -21,7 +21,8 @@ _QUOTED = re.compile(
 )
 # A sentence ends at . ! ? or ; followed by a space or the end of the line: not inside "13:08:29.930Z",
 # "v1.2" or "vm01.contoso.com", which are no sentence boundary.
-_SENTENCE = re.compile(r".+?(?:[.!?;]+(?=\s|$)|$)")
+# (Runs of text, and of stops not followed by a space, then the stops that end it: as fast as a plain scan.)
+_SENTENCE = re.compile(r"(?:[^.!?;]+|[.!?;]+(?!\s|$))+(?:[.!?;]+|$)")
 _PROSE_MIN = 160
 _CHUNK = 480
 _STEP = 240
