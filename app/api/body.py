@@ -1,22 +1,29 @@
-"""Reading request bodies within the limits: size, encoding, JSON syntax and depth."""
+"""Reading requests: headers from the raw scope, and bodies within the limits (size, encoding, JSON syntax and depth)."""
 
 from __future__ import annotations
 
 import json
 
 from fastapi import Request
+from starlette.types import Scope
 
 from app.api.errors import ApiError
 
-__all__ = ["read_body", "read_text", "parse_json", "media_type", "header"]
+__all__ = ["read_body", "read_text", "parse_json", "media_type", "header", "raw_header"]
+
+
+def raw_header(scope: Scope, name: bytes) -> bytes | None:
+    """The first value of the lower-case header ``name``, read from the ASGI scope (no headers object built)."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value
+    return None
 
 
 def header(request: Request, name: bytes) -> str | None:
     """``request.headers.get(name)`` for a lower-case ``name``, without building the headers and raising when absent."""
-    for key, value in request.scope["headers"]:
-        if key == name:
-            return value.decode("latin-1")
-    return None
+    value = raw_header(request.scope, name)
+    return None if value is None else value.decode("latin-1")
 
 
 def media_type(request: Request) -> str:

@@ -76,7 +76,7 @@ class Metrics:
         return self.diagnoses.labels(entry, category, label), self.confidence.labels(label)
 
     def watch_cache(self, engine: Engine) -> None:
-        """Expose the engine's answer cache (hits, misses, size) when it has one.
+        """Expose the engine's answer cache and memo (hits, misses, size) when it has them.
 
         Registered once per registry; a later call (the app's lifespan run again) only points it at the new engine.
         """
@@ -111,6 +111,15 @@ def metrics(request: Request) -> Response:
     return Response(request.app.state.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
 
+# The engine's caches: its attribute, then the help of the hits, misses and entries series (errdiag_<attribute>_...).
+_CACHES = (
+    ("cache", "Diagnoses answered from the answer cache.", "Short inputs diagnosed afresh (then cached).",
+     "Answers held in the cache."),
+    ("memo", "Segments whose scores were found in the memo (seen before, maybe with other ids).",
+     "Segments scored afresh (then kept in the memo).", "Segment scores held in the memo."),
+)
+
+
 class _CacheCollector(Collector):
     """The counters of the answer cache and of the memo of segment scores, read when ``/metrics`` is scraped (the engine keeps them)."""
 
@@ -118,12 +127,10 @@ class _CacheCollector(Collector):
         self.engine = engine
 
     def collect(self):  # noqa: ANN201
-        cache, memo = self.engine.cache, self.engine.memo
-        if cache is not None:
-            yield CounterMetricFamily("errdiag_cache_hits", "Diagnoses answered from the answer cache.", value=cache.hits)
-            yield CounterMetricFamily("errdiag_cache_misses", "Short inputs diagnosed afresh (then cached).", value=cache.misses)
-            yield GaugeMetricFamily("errdiag_cache_entries", "Answers held in the cache.", value=len(cache))
-        if memo is not None:
-            yield CounterMetricFamily("errdiag_memo_hits", "Segments whose scores were found in the memo (seen before, maybe with other ids).", value=memo.hits)
-            yield CounterMetricFamily("errdiag_memo_misses", "Segments scored afresh (then kept in the memo).", value=memo.misses)
-            yield GaugeMetricFamily("errdiag_memo_entries", "Segment scores held in the memo.", value=len(memo))
+        for attribute, hits, misses, entries in _CACHES:
+            cache = getattr(self.engine, attribute)
+            if cache is None:
+                continue
+            yield CounterMetricFamily(f"errdiag_{attribute}_hits", hits, value=cache.hits)
+            yield CounterMetricFamily(f"errdiag_{attribute}_misses", misses, value=cache.misses)
+            yield GaugeMetricFamily(f"errdiag_{attribute}_entries", entries, value=len(cache))

@@ -14,6 +14,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.body import raw_header
 from app.api.logs import ACCESS_LOGGER, log_fields, request_id_var
 from app.api.metrics import Metrics
 from app.api.outcome import Outcome
@@ -36,13 +37,6 @@ def valid_request_id(raw: bytes | None) -> str | None:
     return raw.decode("ascii")
 
 
-def _client_request_id(scope: Scope) -> bytes | None:
-    for key, value in scope["headers"]:
-        if key == _HEADER_KEY:
-            return value
-    return None
-
-
 def route_template(scope: Scope) -> str:
     """The path template of the matched route (a bounded label), or ``unmatched``."""
     route = scope.get("route")
@@ -61,7 +55,7 @@ class RequestMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = valid_request_id(_client_request_id(scope)) or secrets.token_hex(16)
+        request_id = valid_request_id(raw_header(scope, _HEADER_KEY)) or secrets.token_hex(16)
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500

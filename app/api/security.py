@@ -19,6 +19,7 @@ from fastapi.security import HTTPBearer
 from pydantic import SecretStr
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.api.body import raw_header
 from app.api.errors import ApiError, error_response
 from app.api.metrics import Metrics
 from app.api.paths import template_for
@@ -100,7 +101,8 @@ class ApiKeyMiddleware:
         if scope["type"] != "http" or not path.startswith(PROTECTED_PREFIX) or exempt:
             await self.app(scope, receive, send)
             return
-        authorization = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"authorization"), None)
+        value = raw_header(scope, b"authorization")
+        authorization = None if value is None else value.decode("latin-1")
         reason = self.keys.refusal(authorization)
         if reason is None:
             await self.app(scope, receive, send)

@@ -73,13 +73,13 @@ class Engine:
         Cached answers are shared: callers must not change them (results are treated as immutable).
         """
         index, options = self.index, self._options(limit)
-        if self.cache is None or len(text) > CACHE_MAX_CHARS:
-            return diagnose(index, text, lang=lang, accept_language=accept_language, options=options, memo=self.memo)
+        cache = self.cache if len(text) <= CACHE_MAX_CHARS else None
         key = (text, lang, accept_language, limit)
-        result = self.cache.get(key, index)
+        result = cache.get(key, index) if cache is not None else None
         if result is None:
             result = diagnose(index, text, lang=lang, accept_language=accept_language, options=options, memo=self.memo)
-            self.cache.put(key, index, result)
+            if cache is not None:
+                cache.put(key, index, result)
         return result
 
     def diagnose_job(self, document: object, *, lang: Lang | None = None, accept_language: Lang | None = None, limit: int | None = None) -> MultiDiagnoseResult:

@@ -71,7 +71,7 @@ def _fold(text: str) -> str:
 # add none of these characters, so the characters of the input decide for every mask.
 _DIGITS = frozenset("0123456789")
 _NEEDS: dict[str, Callable[[set[str], str], bool]] = {
-    "<resource>": lambda chars, text: "/" in chars and "/subscriptions/" in text.casefold(),
+    "<resource>": lambda chars, text: "/" in chars and "/subscriptions/" in text,  # the text is folded already
     "<url>": lambda chars, text: ":" in chars and "://" in text,
     # A GUID is 32 hex digits: the odds that none is a decimal digit are 1 in 10^13.
     "<guid>": lambda chars, _: "-" in chars and not _DIGITS.isdisjoint(chars),
