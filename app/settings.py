@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     max_segments: int = Field(default=5000, ge=1, description="Most segments (lines, windows) scanned in one input.")
     cache_size: int = Field(default=1024, ge=0, le=1_000_000, description="Answers to short inputs (up to 4,000 characters) kept for repeats of the same input; 0 disables the cache.")
     memo_size: int = Field(default=16384, ge=0, le=10_000_000, description="Scores of normalised segments kept, so a line seen again with other names, ids and numbers is not scored again; 0 disables the memo.")
+    shape_size: int = Field(default=4096, ge=0, le=1_000_000, description="Answers kept by input shape (digits and GUIDs aside), so the same error from another job, VM or day is not matched again; 0 disables them.")
     cors_origins: CommaList = Field(default_factory=list, description="Browser origins allowed by CORS (comma-separated).")
     api_keys: SecretList = Field(default_factory=list, description="API keys accepted as `Authorization: Bearer <key>` (comma-separated, 16+ characters each); none disables the admin endpoints.")
     require_api_key: bool = Field(default=False, description="Also require an API key on the diagnosis (every `/v1/`) endpoints.")

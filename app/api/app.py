@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = engine or Engine.from_directory(
             settings.catalog_dir, engine_options(settings), check=settings.check_examples, cache_size=settings.cache_size,
-            memo_size=settings.memo_size,
+            memo_size=settings.memo_size, shape_size=settings.shape_size,
         )
         app.state.metrics.catalog_in_service(app.state.engine.index.catalog)
         app.state.metrics.watch_cache(app.state.engine)

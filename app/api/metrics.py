@@ -76,7 +76,7 @@ class Metrics:
         return self.diagnoses.labels(entry, category, label), self.confidence.labels(label)
 
     def watch_cache(self, engine: Engine) -> None:
-        """Expose the engine's answer cache and memo (hits, misses, size) when it has them.
+        """Expose the engine's answer cache, memo and shape templates (hits, misses, size) when it has them.
 
         Registered once per registry; a later call (the app's lifespan run again) only points it at the new engine.
         """
@@ -117,11 +117,13 @@ _CACHES = (
      "Answers held in the cache."),
     ("memo", "Segments whose scores were found in the memo (seen before, maybe with other ids).",
      "Segments scored afresh (then kept in the memo).", "Segment scores held in the memo."),
+    ("shapes", "Diagnoses answered from the template of the input's shape (the same error with other digits and GUIDs).",
+     "Inputs of a shape without a template, or whose codes differ from it (then matched).", "Templates held, by input shape."),
 )
 
 
 class _CacheCollector(Collector):
-    """The counters of the answer cache and of the memo of segment scores, read when ``/metrics`` is scraped (the engine keeps them)."""
+    """The counters of the answer cache, the memo of segment scores and the shape templates, read when ``/metrics`` is scraped (the engine keeps them)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

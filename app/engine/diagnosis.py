@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.engine.index import Index
-from app.engine.matcher import Candidate, SegmentScores, match
+from app.engine.matcher import Candidate, MatchTrace, SegmentScores, match
 from app.engine.model import Entry, Lang
 from app.engine.normalize import guess_language, normalize, tokenize
 from app.engine.results import (
@@ -20,12 +20,12 @@ from app.engine.results import (
     trusted,
 )
 
-__all__ = ["DiagnoseOptions", "diagnose", "decide", "choose_language", "describe_entry"]
+__all__ = ["DiagnoseOptions", "diagnose", "decide", "choose_language", "describe_entry", "MATCHED_TEXT_MAX"]
 
 # Results are built with ``trusted`` (a leaner model_construct): their values come from the validated catalogue and the
 # matcher, so validating them again on every call would only cost time.
 
-_MATCHED_TEXT_MAX = 300
+MATCHED_TEXT_MAX = 300  # characters of the input quoted by an explanation
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,14 @@ def diagnose(
     accept_language: Lang | None = None,
     options: DiagnoseOptions = DiagnoseOptions(),
     memo: SegmentScores | None = None,
+    trace: MatchTrace | None = None,
 ) -> DiagnoseResult:
     """Diagnose ``text`` against ``index``: the best entry if its confidence reaches the threshold.
 
     ``memo``: scores of segments already seen (see ``match``); the answer is the same without it.
+    ``trace``: filled with what the ranking rests on (see ``match``).
     """
-    ranked = match(index, text, max_segments=options.max_segments, memo=memo)
+    ranked = match(index, text, max_segments=options.max_segments, memo=memo, trace=trace)
     top, matched = decide(ranked, options)
     answer_lang = choose_language(text, lang, top if matched else None, accept_language)
     others = ranked[1:] if matched else ranked
@@ -136,7 +138,7 @@ def explain(candidate: Candidate) -> Explanation:
         matched_text = code.code
     elif msg is not None:
         span = trusted(Span, start=msg.segment.start, end=msg.segment.end)
-        matched_text = msg.segment.text.strip()[:_MATCHED_TEXT_MAX]
+        matched_text = msg.segment.text.strip()[:MATCHED_TEXT_MAX]
     return trusted(
         Explanation,
         method=candidate.method,  # type: ignore[arg-type]

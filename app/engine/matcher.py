@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from app.engine.cache import IndexCache
 from app.engine.index import Index, Variant, code_key
@@ -22,7 +22,7 @@ from app.engine.scoring import Scores, score_text
 from app.engine.segments import ERRORISH as _ERRORISH
 from app.engine.segments import Segment, split_segments
 
-__all__ = ["Candidate", "CodeHit", "SegmentScores", "match"]
+__all__ = ["Candidate", "CodeHit", "MatchTrace", "SegmentScores", "find_codes", "match"]
 
 _CODE_TOKEN = re.compile(r"[A-Za-z0-9_]{4,}")
 _RARE_IDF = 2.0
@@ -37,6 +37,7 @@ _SCOPE_NOTE = (
 )
 _SETTLED = 0.9  # a line matched this well: its sentences and quotes are not scored on their own
 _MEMO_MAX_CHARS = 2000  # longer segments (a JSON string holding a whole log) are scored without the memo
+_DIGIT = re.compile(r"\d")
 
 SegmentScores = IndexCache[Scores]  # by normalised segment text (see ``match``)
 
@@ -73,16 +74,34 @@ class Candidate:
     note: str | None = None
 
 
-def match(index: Index, text: str, *, max_segments: int = 2000, memo: SegmentScores | None = None) -> list[Candidate]:
+@dataclass(slots=True)
+class MatchTrace:
+    """What a ranking rests on besides the catalogue, for a caller that reuses it (``app.engine.shapes``).
+
+    ``codes``: the code hits; ``segments``: how many segments were kept; ``digits``: whether a digit
+    was left in a scored segment once normalised (a number no mask took, as in "V2").
+    """
+
+    codes: dict[str, CodeHit] = field(default_factory=dict)
+    segments: int = 0
+    digits: bool = False
+
+
+def match(
+    index: Index, text: str, *, max_segments: int = 2000, memo: SegmentScores | None = None, trace: MatchTrace | None = None
+) -> list[Candidate]:
     """All entries with any evidence in ``text``, best first.
 
     ``memo`` keeps the scores of segments already seen: the same line reaches a service again and again
     with other VM names, ids, dates and numbers, which normalisation masks, so its scores are found, not
-    computed. The ranking is the same with or without it.
+    computed. The ranking is the same with or without it. ``trace``, when given, is filled with what
+    the ranking rests on (see ``MatchTrace``).
     """
-    codes = _find_codes(index, text)
+    codes = find_codes(index, text)
     segments = split_segments(text, max_segments=max_segments, relevant=lambda s: _relevant(index, s))
-    messages, in_scope = _best_messages(index, segments, memo)
+    if trace is not None:
+        trace.codes, trace.segments = codes, len(segments)
+    messages, in_scope = _best_messages(index, segments, memo, trace)
     if index.scope and not in_scope and not any(not hit.weak for hit in codes.values()):
         messages = {eid: _out_of_scope(hit) for eid, hit in messages.items()}
     ranked = _combine(codes, messages)
@@ -102,7 +121,8 @@ def _relevant(index: Index, text: str) -> bool:
     return rare >= 2 or bool(_ERRORISH.search(text))
 
 
-def _find_codes(index: Index, text: str) -> dict[str, CodeHit]:
+def find_codes(index: Index, text: str) -> dict[str, CodeHit]:
+    """The catalogue's error codes written in ``text``, by entry (an owned code wins over a weak one)."""
     hits: dict[str, CodeHit] = {}
     folded = text.casefold()
     present = set(_CODE_TOKEN.findall(folded))
@@ -119,7 +139,9 @@ def _find_codes(index: Index, text: str) -> dict[str, CodeHit]:
     return hits
 
 
-def _best_messages(index: Index, segments: list[Segment], memo: SegmentScores | None) -> tuple[dict[str, MessageHit], bool]:
+def _best_messages(
+    index: Index, segments: list[Segment], memo: SegmentScores | None, trace: MatchTrace | None
+) -> tuple[dict[str, MessageHit], bool]:
     """The best hit per entry, and whether any segment names the catalogue's domain."""
     best: dict[str, MessageHit] = {}
     in_scope = not index.scope
@@ -127,7 +149,7 @@ def _best_messages(index: Index, segments: list[Segment], memo: SegmentScores | 
     for segment in segments:
         if segment.part and segment.end <= settled and in_scope:
             continue
-        hits, scoped = _score_segment(index, segment, in_scope, memo)
+        hits, scoped = _score_segment(index, segment, in_scope, memo, trace)
         in_scope = in_scope or scoped
         for hit in hits:
             current = best.get(hit.variant.entry_id)
@@ -138,9 +160,13 @@ def _best_messages(index: Index, segments: list[Segment], memo: SegmentScores | 
     return best, in_scope
 
 
-def _score_segment(index: Index, segment: Segment, in_scope: bool, memo: SegmentScores | None) -> tuple[list[MessageHit], bool]:
+def _score_segment(
+    index: Index, segment: Segment, in_scope: bool, memo: SegmentScores | None, trace: MatchTrace | None
+) -> tuple[list[MessageHit], bool]:
     """The variants aligned in a segment, and whether it names the catalogue's domain (needed until one does)."""
     norm = normalize(segment.text)
+    if trace is not None and not trace.digits:
+        trace.digits = _DIGIT.search(norm) is not None
     if memo is None or len(norm) > _MEMO_MAX_CHARS:
         scores = score_text(index, norm, in_scope)
     else:

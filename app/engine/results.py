@@ -10,7 +10,7 @@ from app.engine.model import Lang, StepKind
 
 __all__ = [
     "Span", "Explanation", "DiagnosisStep", "DiagnosisDoc", "Diagnosis", "Alternative",
-    "CatalogInfo", "DiagnoseResult", "FoundError", "MultiDiagnoseResult", "trusted",
+    "CatalogInfo", "DiagnoseResult", "FoundError", "MultiDiagnoseResult", "trusted", "replaced",
 ]
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -36,6 +36,17 @@ def trusted(cls: type[_Model], **values: Any) -> _Model:
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)
     return model
+
+
+def replaced(model: _Model, **changes: Any) -> _Model:
+    """A copy of a result model with ``changes`` (valid values), built as ``trusted`` builds one; ``model`` is left as it is."""
+    copy = model.__class__.__new__(model.__class__)
+    values = {**model.__dict__, **changes}
+    _set(copy, "__dict__", values)
+    _set(copy, "__pydantic_fields_set__", set(values))
+    _set(copy, "__pydantic_extra__", None)
+    _set(copy, "__pydantic_private__", None)
+    return copy
 
 
 class Span(BaseModel):

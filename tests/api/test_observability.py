@@ -231,3 +231,17 @@ def test_a_wording_seen_under_other_ids_is_scored_from_the_memo_and_counted() ->
     with make_client(memo_size=0) as local:
         local.post("/v1/diagnose", json={"message": line.format(1, "x")})
         assert metric_value(local.get("/metrics").text, "errdiag_memo_hits_total") is None
+
+
+def test_an_error_seen_again_with_other_digits_is_answered_from_its_shape_and_counted() -> None:
+    line = "2026-11-24T01:0{}:00Z ERROR job {}: Backup failed with an internal error. Please retry the operation in a few minutes."
+    with make_client(shape_size=16) as local:
+        answers = [local.post("/v1/diagnose", json={"message": line.format(i, job)}).json() for i, job in enumerate((4711, 8150))]
+        text = local.get("/metrics").text
+    assert answers[0]["diagnosis"]["entry_id"] == answers[1]["diagnosis"]["entry_id"]
+    assert "job 8150" in answers[1]["diagnosis"]["explanation"]["matched_text"]  # quoting the second input, not the first
+    assert metric_value(text, "errdiag_shapes_hits_total") == 1 and metric_value(text, "errdiag_shapes_misses_total") == 1
+    assert metric_value(text, "errdiag_shapes_entries") == 1
+    with make_client(shape_size=0) as local:
+        local.post("/v1/diagnose", json={"message": line.format(1, 1234)})
+        assert metric_value(local.get("/metrics").text, "errdiag_shapes_hits_total") is None

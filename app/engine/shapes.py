@@ -1,0 +1,133 @@
+"""Answers by input shape: an error seen before, printed again with other numbers and ids, is not matched again.
+
+Most inputs a service sees are errors it has seen, printed for another job, VM or day: the same
+wording with another request number, job GUID or timestamp. Such inputs share a *shape*: the input
+with every ASCII digit read as 0, and every GUID whose five groups each hold a digit read as the nil
+GUID. A shape keeps the input's length and every other character, so offsets are the same in all
+inputs of one shape. The answer to the first one is kept as a template; the next ones get it with
+their own quoted text, after one check.
+
+Why a template holds for every input of its shape (each step of ``diagnose``):
+
+- Segments (lines, sentences, quoted passages) and their offsets come from lengths, spaces and
+  punctuation, which a shape keeps. Segments that differ only by numbers and ids are kept once, by
+  their runs of hex digits that hold a digit; a shape keeps those runs, and a zeroed GUID is five of
+  them in every input of the shape. So the same segments are kept.
+- Normalisation: the masks (numbers, dates, GUIDs...) tell a digit from a letter but never one digit
+  from another, and a zeroed GUID only borders ASCII characters that are not letters or digits, where
+  folding changes nothing. So the masks take the same places in every input of the shape; where a
+  digit is left after masking, inputs may differ, and such inputs get no template
+  (``MatchTrace.digits``). Every segment is then normalised, hence scored, the same.
+- Codes may be numbers ("320001") or lie in what a shape reads as zeros: they are found again in each
+  input, and must be the very same hits as the template's.
+- The language is guessed from stop words, which hold no digits.
+- What differs is the input's text quoted by each explanation (``matched_text``): it is read again
+  from the new input at the same offsets.
+
+Inputs that none of this covers have no shape: JSON documents (their strings come from parsing)
+and long inputs (see ``shape_of``); and an input with more segments than the matcher keeps gets no
+template (which of them are kept then depends on their words).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from app.engine.cache import IndexCache
+from app.engine.diagnosis import MATCHED_TEXT_MAX
+from app.engine.index import Index
+from app.engine.matcher import CodeHit, MatchTrace, find_codes
+from app.engine.results import Alternative, DiagnoseResult, Diagnosis, Span, replaced
+
+__all__ = ["Shapes", "Template", "shape_of", "template_of"]
+
+_ZERO_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+# A GUID (after the digits were zeroed) whose every group holds a digit, bordered by neither a letter, a digit,
+# "_" nor a non-ASCII byte. On UTF-8 bytes: bytes 0x80-0xff are the parts of non-ASCII characters.
+_GUID = re.compile(
+    rb"(?<![\w\x80-\xff])"
+    + rb"-".join(rb"(?=[a-fA-F]{0,%d}0)[0-9a-fA-F]{%d}" % (n - 1, n) for n in (8, 4, 4, 4, 12))
+    + rb"(?![\w\x80-\xff])"
+)
+_NIL = b"00000000-0000-0000-0000-000000000000"
+
+
+def shape_of(text: str, *, max_chars: int) -> bytes | None:
+    """The shape of ``text`` (see the module), or None for inputs that have none (JSON, over ``max_chars``)."""
+    if len(text) > max_chars or text.lstrip()[:1] in ("{", "["):
+        return None
+    shape = text.encode("utf-8", "surrogatepass").translate(_ZERO_DIGITS)
+    return _GUID.sub(_NIL, shape) if b"-" in shape else shape
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """An answer, and the code hits it rests on, for every input of one shape."""
+
+    result: DiagnoseResult
+    codes: dict[str, CodeHit]
+
+    def answer(self, index: Index, text: str) -> DiagnoseResult | None:
+        """The answer to ``text`` (of this template's shape), or None if its codes differ."""
+        if find_codes(index, text) != self.codes:
+            return None
+        return _requoted(self.result, text)
+
+
+def template_of(result: DiagnoseResult, text: str, trace: MatchTrace, *, max_segments: int) -> Template | None:
+    """A template from the answer to ``text`` and its match's trace, or None when the answer may not hold for its shape."""
+    if trace.digits or trace.segments >= max_segments:
+        return None
+    for item in _explained(result):
+        explanation = item.explanation
+        if explanation.method != "code" and _quoted(text, explanation.span) != explanation.matched_text:
+            return None  # quoted text this module cannot read again (a JSON string)
+    return Template(result, trace.codes)
+
+
+class Shapes(IndexCache[Template]):
+    """Templates by (shape, options) for the current index; ``hits`` count answers given from a template."""
+
+    def answer(self, key: Any, index: Index, text: str) -> DiagnoseResult | None:
+        template = self.get(key, index)
+        if template is None:
+            return None
+        result = template.answer(index, text)
+        if result is None:  # the same shape with other codes: not answered from the template
+            with self._lock:
+                self.hits -= 1
+                self.misses += 1
+        return result
+
+
+def _explained(result: DiagnoseResult) -> list[Diagnosis | Alternative]:
+    return ([result.diagnosis] if result.diagnosis is not None else []) + result.alternatives
+
+
+def _quoted(text: str, span: Span | None) -> str | None:
+    """The text an explanation quotes from its segment's span: the slice, or the whole input read as one line."""
+    if span is None:
+        return None
+    whole = span.start == 0 and span.end == len(text) and "\n" in text  # a message wrapped over lines, read whole
+    return (" ".join(text.split()) if whole else text[span.start : span.end]).strip()[:MATCHED_TEXT_MAX]
+
+
+def _requoted(result: DiagnoseResult, text: str) -> DiagnoseResult:
+    """``result`` with each explanation quoting ``text``; the same object when nothing changes."""
+    diagnosis = _requote(result.diagnosis, text) if result.diagnosis is not None else None
+    alternatives = [_requote(item, text) for item in result.alternatives]
+    if diagnosis is result.diagnosis and all(a is b for a, b in zip(alternatives, result.alternatives, strict=True)):
+        return result
+    return replaced(result, diagnosis=diagnosis, alternatives=alternatives)
+
+
+def _requote(item: Diagnosis | Alternative, text: str) -> Any:
+    explanation = item.explanation
+    if explanation.method == "code":
+        return item  # quotes the code, the same in every input the template answers
+    quoted = _quoted(text, explanation.span)
+    if quoted == explanation.matched_text:
+        return item
+    return replaced(item, explanation=replaced(explanation, matched_text=quoted))

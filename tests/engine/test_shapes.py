@@ -1,0 +1,145 @@
+"""Answers by input shape: the same error with other digits and GUIDs gets the answer it would get if matched afresh."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+import yaml
+from support import CATALOG_DIR, ROOT, bundled_index
+
+from app.engine import build_index, diagnose, load_catalog
+from app.engine.engine import CACHE_MAX_CHARS, Engine
+from app.engine.shapes import shape_of
+
+LINE = "2026-11-20T23:08:29.930Z ERROR [BackupJob {guid}] request {n}: Backup failed with an internal error. Please retry the operation in a few minutes."
+GUIDS = ("3c4776be-a1fb-956e-359c-66c466a5810c", "0F9A1C2E-1111-4A4A-9B9B-123456789ABC")
+
+
+def shape(text: str) -> bytes | None:
+    return shape_of(text, max_chars=CACHE_MAX_CHARS)
+
+
+def engine() -> Engine:
+    return Engine(bundled_index(), shape_size=64)
+
+
+def fresh(text: str) -> str:
+    return diagnose(bundled_index(), text).model_dump_json()
+
+
+def test_inputs_that_differ_by_digits_and_guids_share_a_shape_of_their_length() -> None:
+    first, second = LINE.format(guid=GUIDS[0], n=4711), LINE.format(guid=GUIDS[1], n=8150)
+    assert shape(first) == shape(second)
+    assert len(shape(first) or b"") == len(first.encode())
+    assert shape(first) != shape(LINE.format(guid=GUIDS[0], n=47110))  # another length: offsets would move
+    assert shape(first) != shape(first.replace("internal", "external"))
+
+
+NIL = b"00000000-0000-0000-0000-000000000000"
+
+
+@pytest.mark.parametrize("text", [
+    "job 3c4776be-affb-956e-359c-66c466a5810c failed",  # a group without a digit: kept as it is, like a word
+    "job 3c4776be-a1fb-956e-359c-66c466a5810cé failed",  # bordered by a non-ASCII letter, which folding may change
+])
+def test_guids_that_could_be_read_otherwise_are_not_zeroed(text: str) -> None:
+    assert NIL in (shape(f"job {GUIDS[0]} failed") or b"")
+    assert NIL not in (shape(text) or b"")
+
+
+def test_json_documents_and_long_inputs_have_no_shape() -> None:
+    assert shape('  {"message": "Backup failed"}') is None
+    assert shape("[1, 2]") is None
+    assert shape("x" * (CACHE_MAX_CHARS + 1)) is None
+    assert shape("Backup failed") is not None
+
+
+def test_an_input_of_a_known_shape_is_answered_from_its_template_quoting_itself() -> None:
+    local = engine()
+    first = LINE.format(guid=GUIDS[0], n=4711)
+    second = LINE.format(guid=GUIDS[1], n=8150).replace("2026", "2025")  # another GUID (in capitals), other digits
+    assert shape(first) == shape(second)
+    local.diagnose(first)
+    answer = local.diagnose(second)
+    assert local.shapes is not None and local.shapes.hits == 1
+    assert answer.model_dump_json() == fresh(second)
+    assert answer.diagnosis is not None and answer.diagnosis.explanation.span is not None
+    span, quoted = answer.diagnosis.explanation.span, answer.diagnosis.explanation.matched_text or ""
+    assert "request 8150" in quoted and second[span.start : span.end].strip() == quoted
+
+
+def test_a_message_wrapped_over_lines_is_quoted_whole_again() -> None:
+    wrapped = "Backup failed with an internal error.\nPlease retry the operation in a few minutes. (request {})"
+    local = engine()
+    local.diagnose(wrapped.format(1234))
+    answer = local.diagnose(wrapped.format(5678))
+    assert local.shapes is not None and local.shapes.hits == 1
+    assert answer.model_dump_json() == fresh(wrapped.format(5678))
+
+
+def test_a_code_written_in_digits_is_checked_in_every_input() -> None:
+    # 320001 is a documented code; 320002 is not. Both inputs have one shape, not one answer.
+    local = engine()
+    coded, uncoded = "Job 1234 failed with error 320001", "Job 1234 failed with error 320002"
+    local.diagnose(coded)
+    answer = local.diagnose(uncoded)
+    assert local.shapes is not None and local.shapes.hits == 0
+    assert answer.model_dump_json() == fresh(uncoded)
+    assert local.diagnose("Job 9876 failed with error 320001").model_dump_json() == fresh("Job 9876 failed with error 320001")
+    assert local.shapes.hits == 0  # the template is now the second input's, whose codes differ again
+
+
+def test_an_input_whose_normalised_text_keeps_a_digit_gets_no_template() -> None:
+    # "V2" is no number a mask takes: "V3" could be another wording, so the answer is not kept by shape.
+    local = engine()
+    local.diagnose("UserErrorVmNotFoundV2: the VM was not found (request 12)")
+    assert local.shapes is not None and len(local.shapes) == 0
+    answer = local.diagnose("UserErrorVmNotFoundV3: the VM was not found (request 34)")
+    assert answer.model_dump_json() == fresh("UserErrorVmNotFoundV3: the VM was not found (request 34)")
+
+
+def test_templates_are_tied_to_their_index_and_emptied_on_swap() -> None:
+    local = engine()
+    local.diagnose(LINE.format(guid=GUIDS[0], n=1111))
+    assert local.shapes is not None and len(local.shapes) == 1
+    local.swap(build_index(load_catalog(CATALOG_DIR)))
+    assert len(local.shapes) == 0
+    local.diagnose(LINE.format(guid=GUIDS[0], n=2222))
+    assert local.shapes.hits == 0
+    assert Engine(bundled_index()).shapes is None
+
+
+_HEX = "0123456789abcdef"
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def _sibling(text: str, rng: random.Random) -> str:
+    """``text`` with other digits and GUIDs (each group keeps a digit): an input of the same shape, or close to it."""
+    def guid(match: re.Match[str]) -> str:
+        groups = []
+        for group in match.group().split("-"):
+            other = "".join(rng.choice(_HEX) for _ in group)
+            groups.append(other if any(c.isdigit() for c in other) else "0" + other[1:])
+        return "-".join(groups)
+
+    return re.sub(r"[0-9]", lambda _: rng.choice("0123456789"), _GUID.sub(guid, text))
+
+
+def _corpus() -> list[str]:
+    cases = yaml.safe_load((ROOT / "tests" / "eval" / "cases-positive.yaml").read_text(encoding="utf-8"))["cases"]
+    index = bundled_index()
+    examples = [example.text for entry in index.catalog for example in entry.examples]
+    return [case["text"] for case in cases] + examples
+
+
+def test_on_the_evaluation_corpus_and_the_catalogue_examples_templates_answer_as_matching_does() -> None:
+    rng, local = random.Random(7), Engine(bundled_index(), shape_size=10_000)
+    compared = 0
+    for text in _corpus():
+        for other in (text, _sibling(text, rng), _sibling(text, rng)):
+            if shape(other) is not None and shape(other) == shape(text):
+                assert local.diagnose(other).model_dump_json() == fresh(other), other
+                compared += 1
+    assert local.shapes is not None and local.shapes.hits > 200 and compared > 600
