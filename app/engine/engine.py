@@ -101,7 +101,7 @@ class Engine:
             result = diagnose(index, text, lang=lang, accept_language=accept_language, options=options, memo=self.memo, trace=trace)
             template = template_of(result, text, trace, max_segments=options.max_segments)
             if template is not None:
-                self.shapes.put(key, index, template)  # type: ignore[union-attr]
+                self.shapes.keep(key, index, template)  # type: ignore[union-attr]
         return result
 
     def diagnose_job(self, document: object, *, lang: Lang | None = None, accept_language: Lang | None = None, limit: int | None = None) -> MultiDiagnoseResult:

@@ -236,11 +236,12 @@ def test_a_wording_seen_under_other_ids_is_scored_from_the_memo_and_counted() ->
 def test_an_error_seen_again_with_other_digits_is_answered_from_its_shape_and_counted() -> None:
     line = "2026-11-24T01:0{}:00Z ERROR job {}: Backup failed with an internal error. Please retry the operation in a few minutes."
     with make_client(shape_size=16) as local:
-        answers = [local.post("/v1/diagnose", json={"message": line.format(i, job)}).json() for i, job in enumerate((4711, 8150))]
+        jobs = (4711, 4712, 8150)  # the template is kept from the second input of the shape on
+        answers = [local.post("/v1/diagnose", json={"message": line.format(i, job)}).json() for i, job in enumerate(jobs)]
         text = local.get("/metrics").text
-    assert answers[0]["diagnosis"]["entry_id"] == answers[1]["diagnosis"]["entry_id"]
-    assert "job 8150" in answers[1]["diagnosis"]["explanation"]["matched_text"]  # quoting the second input, not the first
-    assert metric_value(text, "errdiag_shapes_hits_total") == 1 and metric_value(text, "errdiag_shapes_misses_total") == 1
+    assert answers[0]["diagnosis"]["entry_id"] == answers[2]["diagnosis"]["entry_id"]
+    assert "job 8150" in answers[2]["diagnosis"]["explanation"]["matched_text"]  # quoting the third input, not the others
+    assert metric_value(text, "errdiag_shapes_hits_total") == 1 and metric_value(text, "errdiag_shapes_misses_total") == 2
     assert metric_value(text, "errdiag_shapes_entries") == 1
     with make_client(shape_size=0) as local:
         local.post("/v1/diagnose", json={"message": line.format(1, 1234)})

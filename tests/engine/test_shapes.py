@@ -62,6 +62,7 @@ def test_an_input_of_a_known_shape_is_answered_from_its_template_quoting_itself(
     second = LINE.format(guid=GUIDS[1], n=8150).replace("2026", "2025")  # another GUID (in capitals), other digits
     assert shape(first) == shape(second)
     local.diagnose(first)
+    local.diagnose(first.replace("4711", "4712"))  # the second of its shape: its template is kept
     answer = local.diagnose(second)
     assert local.shapes is not None and local.shapes.hits == 1
     assert answer.model_dump_json() == fresh(second)
@@ -74,9 +75,22 @@ def test_a_message_wrapped_over_lines_is_quoted_whole_again() -> None:
     wrapped = "Backup failed with an internal error.\nPlease retry the operation in a few minutes. (request {})"
     local = engine()
     local.diagnose(wrapped.format(1234))
+    local.diagnose(wrapped.format(1235))
     answer = local.diagnose(wrapped.format(5678))
     assert local.shapes is not None and local.shapes.hits == 1
     assert answer.model_dump_json() == fresh(wrapped.format(5678))
+
+
+def test_a_template_is_kept_from_the_second_input_of_its_shape_so_inputs_seen_once_push_none_out() -> None:
+    local = Engine(bundled_index(), shape_size=2)
+    local.diagnose(LINE.format(guid=GUIDS[0], n=1111))
+    assert local.shapes is not None and len(local.shapes) == 0
+    local.diagnose(LINE.format(guid=GUIDS[0], n=1112))
+    assert len(local.shapes) == 1
+    for word in ("alpha", "bravo", "charlie", "delta", "echo"):  # five new shapes, each seen once
+        local.diagnose(f"Backup failed on {word} with an internal error (request 1)")
+    local.diagnose(LINE.format(guid=GUIDS[1], n=1113))
+    assert local.shapes.hits == 1 and len(local.shapes) == 1
 
 
 def test_a_code_written_in_digits_is_checked_in_every_input() -> None:
@@ -84,11 +98,12 @@ def test_a_code_written_in_digits_is_checked_in_every_input() -> None:
     local = engine()
     coded, uncoded = "Job 1234 failed with error 320001", "Job 1234 failed with error 320002"
     local.diagnose(coded)
+    local.diagnose(coded.replace("1234", "1235"))
     answer = local.diagnose(uncoded)
     assert local.shapes is not None and local.shapes.hits == 0
     assert answer.model_dump_json() == fresh(uncoded)
     assert local.diagnose("Job 9876 failed with error 320001").model_dump_json() == fresh("Job 9876 failed with error 320001")
-    assert local.shapes.hits == 0  # the template is now the second input's, whose codes differ again
+    assert local.shapes.hits == 1  # the same code again: the template serves it
 
 
 def test_an_input_whose_normalised_text_keeps_a_digit_gets_no_template() -> None:
@@ -103,11 +118,13 @@ def test_an_input_whose_normalised_text_keeps_a_digit_gets_no_template() -> None
 def test_templates_are_tied_to_their_index_and_emptied_on_swap() -> None:
     local = engine()
     local.diagnose(LINE.format(guid=GUIDS[0], n=1111))
+    local.diagnose(LINE.format(guid=GUIDS[0], n=1112))
     assert local.shapes is not None and len(local.shapes) == 1
     local.swap(build_index(load_catalog(CATALOG_DIR)))
     assert len(local.shapes) == 0
     local.diagnose(LINE.format(guid=GUIDS[0], n=2222))
-    assert local.shapes.hits == 0
+    local.diagnose(LINE.format(guid=GUIDS[0], n=2223))
+    assert local.shapes.hits == 0 and len(local.shapes) == 1
     assert Engine(bundled_index()).shapes is None
 
 
