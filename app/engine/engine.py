@@ -35,7 +35,13 @@ def load_index(directory: str | Path, *, options: DiagnoseOptions, check: bool =
 class ResultCache(IndexCache[DiagnoseResult]):
     """The latest answers to short inputs, by exact input: the same error reaches a service many times
     (every VM of a failed policy, every retry of a job, every on-call engineer pasting it).
+
+    An answer is kept from the second time its input is seen: inputs seen once (most of them carry
+    a request number or a timestamp) would only churn it (see ``IndexCache``).
     """
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size, second_sight=True)
 
 
 class Engine:
@@ -101,7 +107,7 @@ class Engine:
             result = diagnose(index, text, lang=lang, accept_language=accept_language, options=options, memo=self.memo, trace=trace)
             template = template_of(result, text, trace, max_segments=options.max_segments)
             if template is not None:
-                self.shapes.keep(key, index, template)  # type: ignore[union-attr]
+                self.shapes.put(key, index, template)  # type: ignore[union-attr]
         return result
 
     def diagnose_job(self, document: object, *, lang: Lang | None = None, accept_language: Lang | None = None, limit: int | None = None) -> MultiDiagnoseResult:

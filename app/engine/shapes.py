@@ -88,16 +88,13 @@ def template_of(result: DiagnoseResult, text: str, trace: MatchTrace, *, max_seg
 
 
 class Shapes(IndexCache[Template]):
-    """Templates by (shape, options) for the current index; ``hits`` count answers given from a template.
+    """Templates by (shape, options) for the current index, each kept from the second input of its shape on.
 
-    A template is kept from the second input of its shape on: a flood of inputs seen once (a log of
-    unknown errors, each with its own words) would otherwise push out the templates of the errors that
-    do come back. Shapes seen once are remembered by hash only, at most ``4 * size`` of them.
+    ``hits`` count answers given from a template.
     """
 
     def __init__(self, size: int) -> None:
-        super().__init__(size)
-        self._seen_once: set[int] = set()
+        super().__init__(size, second_sight=True)
 
     def answer(self, key: Any, index: Index, text: str) -> DiagnoseResult | None:
         template = self.get(key, index)
@@ -109,23 +106,6 @@ class Shapes(IndexCache[Template]):
                 self.hits -= 1
                 self.misses += 1
         return result
-
-    def keep(self, key: Any, index: Index, template: Template) -> None:
-        """Keep ``template`` if its shape was seen before (see the class)."""
-        mark = hash(key)
-        with self._lock:
-            if mark not in self._seen_once:
-                if len(self._seen_once) >= 4 * self.size:
-                    self._seen_once.clear()
-                self._seen_once.add(mark)
-                return
-            self._seen_once.discard(mark)
-        self.put(key, index, template)
-
-    def clear(self) -> None:
-        super().clear()
-        with self._lock:
-            self._seen_once.clear()
 
 
 def _explained(result: DiagnoseResult) -> list[Diagnosis | Alternative]:
