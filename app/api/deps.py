@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from typing import Annotated, Literal, get_args
 
 from fastapi import Depends, Query, Request
@@ -12,6 +11,7 @@ from pydantic import BaseModel
 from app.api.body import header
 from app.api.errors import ApiError
 from app.engine import Engine
+from app.engine.encoded import json_of
 from app.settings import Settings
 
 __all__ = ["EngineDep", "SettingsDep", "FormatQuery", "FORMAT_PARAMETER", "query_format", "accept_language", "respond", "json_of"]
@@ -94,19 +94,3 @@ def respond(request: Request, fmt: Format | None, result: BaseModel, text, markd
     if chosen == "markdown":
         return PlainTextResponse(markdown(result), media_type="text/markdown; charset=utf-8")
     return Response(json_of(result), media_type="application/json")
-
-
-# The JSON of each result answered, by identity, for as long as the result lives: the engine's answer
-# cache gives the same result to every repeat of an input, and results are never changed once made.
-_json_by_id: dict[int, tuple[weakref.ref[BaseModel], bytes]] = {}
-
-
-def json_of(result: BaseModel) -> bytes:
-    """``result`` as JSON (pydantic's encoder, in Rust), encoded once per result."""
-    key = id(result)
-    known = _json_by_id.get(key)
-    if known is not None and known[0]() is result:
-        return known[1]
-    encoded = result.model_dump_json().encode()
-    _json_by_id[key] = (weakref.ref(result, lambda _, key=key: _json_by_id.pop(key, None)), encoded)  # type: ignore[misc]
-    return encoded

@@ -37,6 +37,7 @@ from typing import Any
 
 from app.engine.cache import IndexCache
 from app.engine.diagnosis import MATCHED_TEXT_MAX
+from app.engine.encoded import json_of, remember_json, requoted_json
 from app.engine.index import Index
 from app.engine.matcher import CodeHit, MatchTrace, find_codes
 from app.engine.results import Alternative, DiagnoseResult, Diagnosis, Span, replaced
@@ -121,19 +122,30 @@ def _quoted(text: str, span: Span | None) -> str | None:
 
 
 def _requoted(result: DiagnoseResult, text: str) -> DiagnoseResult:
-    """``result`` with each explanation quoting ``text``; the same object when nothing changes."""
-    diagnosis = _requote(result.diagnosis, text) if result.diagnosis is not None else None
-    alternatives = [_requote(item, text) for item in result.alternatives]
-    if diagnosis is result.diagnosis and all(a is b for a, b in zip(alternatives, result.alternatives, strict=True)):
+    """``result`` with each explanation quoting ``text``, and its JSON; the same object when nothing changes."""
+    changes: list[tuple[str | None, str | None]] = []
+    diagnosis = _requote(result.diagnosis, text, changes) if result.diagnosis is not None else None
+    alternatives = [_requote(item, text, changes) for item in result.alternatives]
+    if not changes:
         return result
-    return replaced(result, diagnosis=diagnosis, alternatives=alternatives)
+    derived = replaced(result, diagnosis=diagnosis, alternatives=alternatives)
+    if len(set(changes)) == 1 and changes[0][0] is not None and changes[0][1] is not None:
+        # Most often every explanation quotes the one line of the input: its JSON is the template's
+        # with that line's text replaced, which spares encoding the whole answer again.
+        old, new = changes[0]
+        quoting = sum(item.explanation.matched_text == old for item in _explained(result))
+        encoded = requoted_json(json_of(result), old, new, quoting)
+        if encoded is not None:
+            remember_json(derived, encoded)
+    return derived
 
 
-def _requote(item: Diagnosis | Alternative, text: str) -> Any:
+def _requote(item: Diagnosis | Alternative, text: str, changes: list[tuple[str | None, str | None]]) -> Any:
     explanation = item.explanation
     if explanation.method == "code":
         return item  # quotes the code, the same in every input the template answers
     quoted = _quoted(text, explanation.span)
     if quoted == explanation.matched_text:
         return item
+    changes.append((explanation.matched_text, quoted))
     return replaced(item, explanation=replaced(explanation, matched_text=quoted))

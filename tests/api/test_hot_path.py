@@ -7,9 +7,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from fastapi.testclient import TestClient
 
-from app.api import deps
 from app.api.deps import FormatQuery, json_of
 from app.api.direct_route import DirectRoute
+from app.engine import encoded as encoded_results
 
 MESSAGE = {"message": "Copying VHDs from backup vault timed out"}
 
@@ -49,4 +49,4 @@ def test_a_result_is_encoded_once_and_forgotten_with_it(client: TestClient) -> N
     assert json_of(result) is encoded
     key = id(result)
     del result
-    assert key not in deps._json_by_id
+    assert key not in encoded_results._json_by_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 
@@ -10,6 +11,7 @@ import yaml
 from support import CATALOG_DIR, ROOT, bundled_index
 
 from app.engine import build_index, diagnose, load_catalog
+from app.engine.encoded import json_of, requoted_json
 from app.engine.engine import CACHE_MAX_CHARS, Engine
 from app.engine.shapes import shape_of
 
@@ -160,3 +162,25 @@ def test_on_the_evaluation_corpus_and_the_catalogue_examples_templates_answer_as
                 assert local.diagnose(other).model_dump_json() == fresh(other), other
                 compared += 1
     assert local.shapes is not None and local.shapes.hits > 200 and compared > 600
+
+
+def test_the_json_of_an_answer_from_a_template_is_the_encoders() -> None:
+    local = engine()
+    for n in (1111, 1112, 8150):  # the third is answered from the template, and its JSON derived from the template's
+        answer = local.diagnose(LINE.format(guid=GUIDS[0], n=n))
+        assert json_of(answer) == answer.model_dump_json().encode()
+    assert local.shapes is not None and local.shapes.hits == 1
+
+
+@pytest.mark.parametrize(("old", "occurrences", "derived"), [
+    ("request 1111 failed", 1, True),
+    ("request 1111 failed", 2, False),  # a field more than known holds the text: left to the encoder
+    (", request 1111", 1, False),  # could be read across two strings
+    ("entry_id", 1, False),  # a key
+])
+def test_json_is_derived_only_where_each_occurrence_is_one_known_field(old: str, occurrences: int, derived: bool) -> None:
+    encoded = json.dumps({"entry_id": "x", "matched_text": old, "other": "a"}, separators=(",", ":")).encode()
+    result = requoted_json(encoded, old, old.replace("1111", "2222"), occurrences)
+    assert (result is not None) is derived
+    if result is not None:
+        assert json.loads(result)["matched_text"] == old.replace("1111", "2222")
