@@ -12,7 +12,7 @@ from typing import Any
 from bench.asgi import run_asgi
 from bench.inproc import bundled
 from bench.inputs import short_messages
-from bench.loadgen import LoadResult, load_tool, run_load
+from bench.loadgen import load_tool, run_load
 from bench.report import print_checks, print_table
 from bench.serve_app import BARE_PATH
 from bench.server import HOST, Running, ServerConfig, bench_server_command, free_port, running
@@ -58,11 +58,32 @@ def _sanity(server: Running, body: bytes) -> dict[str, int]:
 
 
 def _pair(server: Running, bodies: list[bytes], concurrency: int, seconds: float,
-          fresh: dict[str, list[bytes]] | None = None) -> dict[str, LoadResult]:
-    pair = {name: run_load(server.url(path), bodies, concurrency=concurrency, seconds=seconds) for name, path in ENDPOINTS.items()}
+          fresh: dict[str, list[bytes]] | None = None) -> dict[str, Any]:
+    pair: dict[str, Any] = {name: run_load(server.url(path), bodies, concurrency=concurrency, seconds=seconds)
+                            for name, path in ENDPOINTS.items()}
     for name, pool in (fresh or {}).items():
+        before = _template_counts(server)
         pair[f"errdiag_{name}"] = run_load(server.url(DIAGNOSE_PATH), pool, concurrency=concurrency, seconds=seconds)
+        after = _template_counts(server)
+        asked = sum(after) - sum(before)
+        pair[f"templates_{name}"] = round((after[0] - before[0]) / asked, 3) if asked else None
     return pair
+
+
+def _template_counts(server: Running) -> tuple[float, float]:
+    """The server's shape-template hits and misses so far (from /metrics; workers each count their own)."""
+    conn = http.client.HTTPConnection(HOST, server.port, timeout=10)
+    try:
+        conn.request("GET", "/metrics")
+        text = conn.getresponse().read().decode()
+    finally:
+        conn.close()
+    values = dict.fromkeys(("errdiag_shapes_hits_total", "errdiag_shapes_misses_total"), 0.0)
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in values:
+            values[name] = float(value)
+    return values["errdiag_shapes_hits_total"], values["errdiag_shapes_misses_total"]
 
 
 def distinct_bodies(index: object, count: int = DISTINCT_BODIES) -> list[bytes]:
@@ -85,7 +106,7 @@ def _warm(server: Running, bodies: list[bytes]) -> None:
     _pair(server, bodies, 16, 1)
 
 
-def _row(config: ServerConfig, concurrency: int, pair: dict[str, LoadResult]) -> dict[str, Any]:
+def _row(config: ServerConfig, concurrency: int, pair: dict[str, Any]) -> dict[str, Any]:
     errdiag, bare = pair["errdiag"], pair["bare"]
     row = {"config": config.label, "concurrency": concurrency, "errdiag": errdiag.as_dict(), "bare": bare.as_dict(),
            "ratio": round(errdiag.rps / bare.rps, 3) if bare.rps else None}
@@ -94,6 +115,7 @@ def _row(config: ServerConfig, concurrency: int, pair: dict[str, LoadResult]) ->
             load = pair[f"errdiag_{traffic}"]
             row[f"errdiag_{traffic}"] = load.as_dict()
             row[f"ratio_{traffic}"] = round(load.rps / bare.rps, 3) if bare.rps else None
+            row[f"templates_{traffic}"] = pair.get(f"templates_{traffic}")
     return row
 
 
@@ -125,8 +147,8 @@ def run_http(*, quick: bool, seconds: float | None = None) -> tuple[dict[str, An
 
 def _checks(results: dict[str, Any]) -> list[Check]:
     by_c = {p["concurrency"]: p for p in results["points"]}
-    # Judged on distinct messages: none answered from the answer cache (the memo serves their repeated wordings,
-    # as it would in production); novel messages, matched wholly from scratch, are printed beside them.
+    # Judged on distinct messages: none answered from the answer cache (shape templates and the memo serve their
+    # repeated wordings, as they would in production); novel messages, matched wholly from scratch, are printed beside them.
     checks = [check(f"http.ratio.c{c}", by_c[c].get("ratio_distinct") if c in by_c else None) for c in (1, 16, 64)]
     checks.append(check("http.p99.c64", by_c[64]["errdiag_distinct"]["p99_ms"] if 64 in by_c else None))
     return checks
@@ -149,13 +171,14 @@ def _print(results: dict[str, Any], checks: list[Check]) -> None:
     cold = [p for p in results["points"] if "errdiag_distinct" in p]
     if cold:
         print_table(f"The same with {DISTINCT_BODIES:,} distinct messages (a request number makes each new to the answer "
-                    "cache; their wordings repeat, as in production, and the memo of segment scores serves them; the "
-                    "targets are judged on these) and with novel ones (each holds a made-up word: matched wholly from "
-                    "scratch)",
-                    ["concurrency", "distinct req/s", "p50 ms", "p99 ms", "err", "novel req/s", "p50 ms", "p99 ms", "err",
-                     "bare req/s", "distinct/bare", "novel/bare"],
-                    [[p["concurrency"], *_load_cells(p["errdiag_distinct"]), *_load_cells(p.get("errdiag_novel")),
-                      p["bare"]["rps"], p["ratio_distinct"], p.get("ratio_novel")] for p in cold])
+                    "cache; their wordings repeat, as in production, with other numbers, GUIDs and dates: the templates "
+                    "of their shapes and the memo of segment scores serve them; the targets are judged on these) and "
+                    "with novel ones (each holds a made-up word: matched wholly from scratch)",
+                    ["concurrency", "distinct req/s", "p50 ms", "p99 ms", "err", "from templates", "novel req/s", "p50 ms",
+                     "p99 ms", "err", "bare req/s", "distinct/bare", "novel/bare"],
+                    [[p["concurrency"], *_load_cells(p["errdiag_distinct"]), p.get("templates_distinct"),
+                      *_load_cells(p.get("errdiag_novel")), p["bare"]["rps"], p["ratio_distinct"], p.get("ratio_novel")]
+                     for p in cold])
     print_table(f"Serving variants at concurrency {results['variants'][0]['concurrency']} (choose the defaults from these)",
                 ["server", *headers, "distinct req/s", "p99 ms", "distinct/bare"],
                 [[p["config"], *cells(p), *_load_cells(p.get("errdiag_distinct"))[:3:2], p.get("ratio_distinct")]
