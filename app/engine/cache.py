@@ -17,24 +17,29 @@ _Value = TypeVar("_Value")
 class IndexCache(Generic[_Value]):
     """Values by key, least recently used out past ``size``; thread-safe; each value remembers its index.
 
-    ``hits`` and ``misses`` count lookups, for the metrics. With ``second_sight``, a value is kept from
-    the second ``put`` of its key on (keys seen once are remembered by hash only, at most ``4 * size``):
-    a flood of keys seen once (distinct inputs, a log of unknown errors) then neither pushes out the
-    values that do come back nor churns the cache. A churning cache costs more than its lookups: every
-    new value outlives its request, and the garbage collector's youngest generation, which counts
-    allocations minus deallocations, fills with them unnoticed until one long collection.
+    ``hits`` and ``misses`` count lookups, for the metrics.
+
+    With ``admission``, a new value is kept only if its key was looked up before, and, once the cache
+    is full, more often of late than the key it would push out (TinyLFU's rule, with the counts of
+    recent lookups by hash, halved every ``10 * size`` lookups). Keys seen once (distinct inputs, a
+    log of unknown errors) and rare keys then neither push out the values that do come back nor
+    churn the cache. A churning cache costs more than its lookups: every new value outlives its
+    request, and the garbage collector's youngest generation, which counts allocations minus
+    deallocations, fills with them unnoticed until one long collection.
     """
 
-    def __init__(self, size: int, *, second_sight: bool = False) -> None:
+    def __init__(self, size: int, *, admission: bool = False) -> None:
         self.size = size
         self.hits = 0
         self.misses = 0
         self._items: OrderedDict[Hashable, tuple[Index, _Value]] = OrderedDict()
         self._lock = threading.Lock()
-        self._seen_once: set[int] | None = set() if second_sight else None
+        self._recent = _Frequencies(10 * size) if admission else None
 
     def get(self, key: Hashable, index: Index) -> _Value | None:
         with self._lock:
+            if self._recent is not None:
+                self._recent.add(hash(key))
             item = self._items.get(key)
             if item is None or item[0] is not index:
                 self.misses += 1
@@ -45,28 +50,51 @@ class IndexCache(Generic[_Value]):
 
     def put(self, key: Hashable, index: Index, value: _Value) -> None:
         with self._lock:
-            if self._seen_once is not None and key not in self._items and not self._second_sight(hash(key)):
+            if self._recent is not None and key not in self._items and not self._admitted(key):
                 return
             self._items[key] = (index, value)
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
-    def _second_sight(self, mark: int) -> bool:
-        seen = self._seen_once
-        if mark in seen:  # type: ignore[operator]
-            seen.discard(mark)  # type: ignore[union-attr]
+    def _admitted(self, key: Hashable) -> bool:
+        recent = self._recent
+        seen = recent.count(hash(key))  # type: ignore[union-attr]
+        if seen < 2:
+            return False
+        if len(self._items) < self.size:
             return True
-        if len(seen) >= 4 * self.size:  # type: ignore[arg-type]
-            seen.clear()  # type: ignore[union-attr]
-        seen.add(mark)  # type: ignore[union-attr]
-        return False
+        victim = next(iter(self._items))  # the least recently used
+        return seen > recent.count(hash(victim))  # type: ignore[union-attr]
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
-            if self._seen_once is not None:
-                self._seen_once.clear()
+            if self._recent is not None:
+                self._recent.clear()
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+class _Frequencies:
+    """How often each key (by hash) was looked up of late: every count is halved each ``period`` lookups."""
+
+    def __init__(self, period: int) -> None:
+        self.period = period
+        self._counts: dict[int, int] = {}
+        self._added = 0
+
+    def add(self, mark: int) -> None:
+        self._counts[mark] = self._counts.get(mark, 0) + 1
+        self._added += 1
+        if self._added >= self.period:
+            self._counts = {m: n // 2 for m, n in self._counts.items() if n > 1}
+            self._added = 0
+
+    def count(self, mark: int) -> int:
+        return self._counts.get(mark, 0)
+
+    def clear(self) -> None:
+        self._counts.clear()
+        self._added = 0

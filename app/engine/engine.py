@@ -36,12 +36,13 @@ class ResultCache(IndexCache[DiagnoseResult]):
     """The latest answers to short inputs, by exact input: the same error reaches a service many times
     (every VM of a failed policy, every retry of a job, every on-call engineer pasting it).
 
-    An answer is kept from the second time its input is seen: inputs seen once (most of them carry
-    a request number or a timestamp) would only churn it (see ``IndexCache``).
+    An answer is kept from the second time its input is seen, and once the cache is full, only in
+    place of one asked for less often of late: inputs seen once (most of them carry a request number
+    or a timestamp) would only churn it (see ``IndexCache``).
     """
 
     def __init__(self, size: int) -> None:
-        super().__init__(size, second_sight=True)
+        super().__init__(size, admission=True)
 
 
 class Engine:

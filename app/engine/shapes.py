@@ -89,13 +89,13 @@ def template_of(result: DiagnoseResult, text: str, trace: MatchTrace, *, max_seg
 
 
 class Shapes(IndexCache[Template]):
-    """Templates by (shape, options) for the current index, each kept from the second input of its shape on.
+    """Templates by (shape, options) for the current index, kept as ``IndexCache`` admits them (from the second input of a shape on).
 
     ``hits`` count answers given from a template.
     """
 
     def __init__(self, size: int) -> None:
-        super().__init__(size, second_sight=True)
+        super().__init__(size, admission=True)
 
     def answer(self, key: Any, index: Index, text: str) -> DiagnoseResult | None:
         template = self.get(key, index)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from support import CATALOG_DIR, bundled_index
 
 from app.engine import build_index, load_catalog
+from app.engine.cache import IndexCache
 from app.engine.engine import CACHE_MAX_CHARS, Engine
 
 MESSAGE = "Impossible de communiquer avec l’agent en charge de la machine virtuelle pour obtenir l’état de l’instantané."
@@ -41,17 +42,21 @@ def test_the_key_holds_every_argument() -> None:
     assert engine.cache.hits == 0 and len(engine.cache) == 3
 
 
-def test_the_cache_is_bounded_and_drops_the_least_recent() -> None:
+def test_the_cache_is_bounded_and_a_newcomer_pushes_out_the_least_recent_only_if_asked_for_more_often() -> None:
     engine = Engine(bundled_index(), cache_size=2)
-    for text in ("first error", "second error") * 2:  # seen twice: kept
+    for text in ("first error", "second error") * 2:  # asked for twice: kept
         engine.diagnose(text)
-    engine.diagnose("first error")  # now the most recent
+    engine.diagnose("first error")  # now the most recent; "second error" would go first
     engine.diagnose("third error")
-    engine.diagnose("third error")
+    engine.diagnose("third error")  # twice, as often as "second error": not kept
+    assert len(engine.cache) == 2 and engine.cache.hits == 1
+    engine.diagnose("third error")  # more often than "second error" now: it takes its place
     assert len(engine.cache) == 2
+    hits = engine.cache.hits
     engine.diagnose("first error")
+    engine.diagnose("third error")
     engine.diagnose("second error")
-    assert engine.cache.hits == 2  # "first error" twice; "second error" was dropped
+    assert engine.cache.hits == hits + 2  # "first error" and "third error"; "second error" was dropped
 
 
 def test_long_inputs_are_not_cached() -> None:
@@ -79,3 +84,32 @@ def test_no_cache_by_default() -> None:
     engine = Engine(bundled_index())
     assert engine.cache is None
     assert engine.diagnose(MESSAGE).matched
+
+
+def _ask(cache: IndexCache[str], key: str) -> bool:
+    """Look ``key`` up as the engine does (and keep a value when missing); whether it was a hit."""
+    index = bundled_index()
+    if cache.get(key, index) is not None:
+        return True
+    cache.put(key, index, key.upper())
+    return False
+
+
+def test_keys_asked_for_twice_do_not_push_out_keys_asked_for_often() -> None:
+    cache: IndexCache[str] = IndexCache(4, admission=True)
+    for _ in range(5):
+        for key in "abcd":
+            _ask(cache, key)
+    for i in range(8):  # a flood of keys asked for twice each (within one period of 40 lookups)
+        _ask(cache, f"rare {i}")
+        _ask(cache, f"rare {i}")
+    assert all(_ask(cache, key) for key in "abcd")
+
+
+def test_counts_fade_so_what_was_often_asked_for_long_ago_gives_way() -> None:
+    cache: IndexCache[str] = IndexCache(1, admission=True)  # counts halved every 10 lookups
+    for _ in range(6):
+        _ask(cache, "old")
+    for _ in range(30):  # "old" is not asked for any more: 6 -> 3 -> 1 -> 0
+        _ask(cache, "new")
+    assert _ask(cache, "new") and not _ask(cache, "old")
