@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from prometheus_client.parser import text_string_to_metric_families
+
 from bench.asgi import run_asgi
 from bench.inproc import bundled
 from bench.inputs import short_messages
@@ -36,12 +38,12 @@ def _serve(config: ServerConfig) -> Iterator[Running]:
         yield server
 
 
-def _post(port: int, path: str, body: bytes) -> tuple[int, int]:
+def _request(port: int, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection(HOST, port, timeout=10)
     try:
-        conn.request("POST", path, body=body, headers={"Content-Type": "application/json"})
+        conn.request(method, path, body=body, headers={"Content-Type": "application/json"} if body is not None else {})
         response = conn.getresponse()
-        return response.status, len(response.read())
+        return response.status, response.read()
     finally:
         conn.close()
 
@@ -50,10 +52,10 @@ def _sanity(server: Running, body: bytes) -> dict[str, int]:
     """Both endpoints answer 200 to the benchmark's body; returns their response sizes."""
     sizes = {}
     for name, path in ENDPOINTS.items():
-        status, size = _post(server.port, path, body)
+        status, answer = _request(server.port, "POST", path, body)
         if status != 200:
             raise RuntimeError(f"{name} endpoint {path} answered {status} to the benchmark body")
-        sizes[name] = size
+        sizes[name] = len(answer)
     return sizes
 
 
@@ -72,18 +74,9 @@ def _pair(server: Running, bodies: list[bytes], concurrency: int, seconds: float
 
 def _template_counts(server: Running) -> tuple[float, float]:
     """The server's shape-template hits and misses so far (from /metrics; workers each count their own)."""
-    conn = http.client.HTTPConnection(HOST, server.port, timeout=10)
-    try:
-        conn.request("GET", "/metrics")
-        text = conn.getresponse().read().decode()
-    finally:
-        conn.close()
-    values = dict.fromkeys(("errdiag_shapes_hits_total", "errdiag_shapes_misses_total"), 0.0)
-    for line in text.splitlines():
-        name, _, value = line.partition(" ")
-        if name in values:
-            values[name] = float(value)
-    return values["errdiag_shapes_hits_total"], values["errdiag_shapes_misses_total"]
+    _status, text = _request(server.port, "GET", "/metrics")
+    values = {sample.name: sample.value for family in text_string_to_metric_families(text.decode()) for sample in family.samples}
+    return values.get("errdiag_shapes_hits_total", 0.0), values.get("errdiag_shapes_misses_total", 0.0)
 
 
 def distinct_bodies(index: object, count: int = DISTINCT_BODIES) -> list[bytes]:
@@ -102,8 +95,12 @@ def novel_bodies(index: object, count: int = DISTINCT_BODIES) -> list[bytes]:
     return [json.dumps({"message": f"{m} (on {w})"}).encode() for m, w in zip(short_messages(index, count, seed=19), sorted(words), strict=False)]
 
 
-def _warm(server: Running, bodies: list[bytes]) -> None:
+def _warm(server: Running, bodies: list[bytes], distinct: list[bytes], seconds: float) -> None:
+    """Both endpoints warmed; then, as in a service that has been up a while, the distinct pool passed once, so
+    that the shapes of its wordings have been seen (their first and second inputs are matched; later ones use
+    the template). Novel messages are never warmed."""
     _pair(server, bodies, 16, 1)
+    run_load(server.url(DIAGNOSE_PATH), distinct, concurrency=16, seconds=seconds)
 
 
 def _row(config: ServerConfig, concurrency: int, pair: dict[str, Any]) -> dict[str, Any]:
@@ -130,19 +127,14 @@ def run_http(*, quick: bool, seconds: float | None = None) -> tuple[dict[str, An
                                "asgi_in_process": run_asgi(calls=300 if quick else 2000)}
     with _serve(main) as server:
         results["response_bytes"] = _sanity(server, bodies[0])
-        _warm(server, bodies)
-        # As in a service that has been up a while: the distinct pool passed once, so that the shapes of its
-        # wordings have been seen (their first and second inputs are matched; later ones use the template).
-        # Novel messages are never warmed.
-        run_load(server.url(DIAGNOSE_PATH), fresh["distinct"], concurrency=16, seconds=seconds)
+        _warm(server, bodies, fresh["distinct"], seconds)
         for concurrency in concurrencies:
             results["points"].append(_row(main, concurrency, _pair(server, bodies, concurrency, seconds, fresh)))
     variant_concurrency = concurrencies[-1]
     results["variants"].append(results["points"][-1])
     for config in VARIANTS:
         with _serve(config) as server:
-            _warm(server, bodies)
-            run_load(server.url(DIAGNOSE_PATH), fresh["distinct"], concurrency=16, seconds=seconds)  # as above
+            _warm(server, bodies, fresh["distinct"], seconds)
             results["variants"].append(_row(config, variant_concurrency,
                                             _pair(server, bodies, variant_concurrency, seconds, {"distinct": fresh["distinct"]})))
     checks = _checks(results)

@@ -36,17 +36,29 @@ class IndexCache(Generic[_Value]):
         self._lock = threading.Lock()
         self._recent = _Frequencies(10 * size) if admission else None
 
-    def get(self, key: Hashable, index: Index) -> _Value | None:
+    def get(self, key: Hashable, index: Index, *, tally: bool = True) -> _Value | None:
+        """The value of ``key`` for ``index``; without ``tally``, the caller says with ``tally`` whether it served."""
         with self._lock:
             if self._recent is not None:
                 self._recent.add(hash(key))
             item = self._items.get(key)
-            if item is None or item[0] is not index:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
+            found = item is not None and item[0] is index
+            if found:
+                self._items.move_to_end(key)
+            if tally:
+                self._count(found)
+            return item[1] if found else None  # type: ignore[index]
+
+    def tally(self, served: bool) -> None:
+        """Count a lookup made with ``get(..., tally=False)`` as a hit or a miss."""
+        with self._lock:
+            self._count(served)
+
+    def _count(self, served: bool) -> None:
+        if served:
             self.hits += 1
-            return item[1]
+        else:
+            self.misses += 1
 
     def put(self, key: Hashable, index: Index, value: _Value) -> None:
         with self._lock:

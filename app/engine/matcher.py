@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from app.engine.cache import IndexCache
 from app.engine.index import Index, Variant, code_key
-from app.engine.normalize import normalize
+from app.engine.normalize import holds_digit, normalize
 from app.engine.scoring import Scores, score_text
 from app.engine.segments import ERRORISH as _ERRORISH
 from app.engine.segments import Segment, split_segments
@@ -37,7 +37,6 @@ _SCOPE_NOTE = (
 )
 _SETTLED = 0.9  # a line matched this well: its sentences and quotes are not scored on their own
 _MEMO_MAX_CHARS = 2000  # longer segments (a JSON string holding a whole log) are scored without the memo
-_DIGIT = re.compile(r"\d")
 
 SegmentScores = IndexCache[Scores]  # by normalised segment text (see ``match``)
 
@@ -166,7 +165,7 @@ def _score_segment(
     """The variants aligned in a segment, and whether it names the catalogue's domain (needed until one does)."""
     norm = normalize(segment.text)
     if trace is not None and not trace.digits:
-        trace.digits = _DIGIT.search(norm) is not None
+        trace.digits = holds_digit(norm)
     if memo is None or len(norm) > _MEMO_MAX_CHARS:
         scores = score_text(index, norm, in_scope)
     else:

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-__all__ = ["normalize", "tokenize", "guess_language", "MASKS"]
+__all__ = ["normalize", "tokenize", "guess_language", "holds_digit", "MASKS"]
 
 _QUOTES = str.maketrans(
     {
@@ -99,6 +99,11 @@ def _replacement(placeholder: str) -> str | Callable[[re.Match[str]], str]:
 # a line (its timestamp, its GUID), they cannot change it and are skipped.
 _DIGIT_MASKS = frozenset({"<datetime>", "<time>", "<ip>", "<hex>", "<num>"})
 _DIGIT = re.compile(r"\d")
+
+
+def holds_digit(text: str) -> bool:
+    return _DIGIT.search(text) is not None
+
 _PLAN = tuple(
     (_NEEDS[placeholder], pattern, _replacement(placeholder), placeholder in _DIGIT_MASKS) for placeholder, pattern in MASKS
 )
@@ -113,7 +118,7 @@ def mask(text: str) -> str:
             masked = pattern.sub(placeholder, text)
             if masked is not text:  # re.sub gives back the same string when nothing matched
                 text = masked
-                digits = _DIGIT.search(text) is not None
+                digits = holds_digit(text)
     return text
 
 

@@ -98,14 +98,10 @@ class Shapes(IndexCache[Template]):
         super().__init__(size, admission=True)
 
     def answer(self, key: Any, index: Index, text: str) -> DiagnoseResult | None:
-        template = self.get(key, index)
-        if template is None:
-            return None
-        result = template.answer(index, text)
-        if result is None:  # the same shape with other codes: not answered from the template
-            with self._lock:
-                self.hits -= 1
-                self.misses += 1
+        template = self.get(key, index, tally=False)
+        # The same shape with other codes is not answered from the template: a miss.
+        result = template.answer(index, text) if template is not None else None
+        self.tally(result is not None)
         return result
 
 
