@@ -145,10 +145,11 @@ def _best_messages(
     best: dict[str, MessageHit] = {}
     in_scope = not index.scope
     settled = -1  # end of the last line whose own best hit leaves its parts nothing to add
+    seen: dict[str, Scores] = {}  # this input's segments by normalised text: log lines differing only in what is masked
     for segment in segments:
         if segment.part and segment.end <= settled and in_scope:
             continue
-        hits, scoped = _score_segment(index, segment, in_scope, memo, trace)
+        hits, scoped = _score_segment(index, segment, in_scope, memo if memo is not None else seen, trace)
         in_scope = in_scope or scoped
         for hit in hits:
             current = best.get(hit.variant.entry_id)
@@ -160,13 +161,22 @@ def _best_messages(
 
 
 def _score_segment(
-    index: Index, segment: Segment, in_scope: bool, memo: SegmentScores | None, trace: MatchTrace | None
+    index: Index, segment: Segment, in_scope: bool, memo: SegmentScores | dict[str, Scores], trace: MatchTrace | None
 ) -> tuple[list[MessageHit], bool]:
-    """The variants aligned in a segment, and whether it names the catalogue's domain (needed until one does)."""
+    """The variants aligned in a segment, and whether it names the catalogue's domain (needed until one does).
+
+    ``memo``: the engine's memo, or a dict of this input's segments. Scores put in the dict were computed
+    with the ``in_scope`` of their time: whether a text names the domain is only looked at until a
+    segment does, and ``in_scope`` never turns false again within an input.
+    """
     norm = normalize(segment.text)
     if trace is not None and not trace.digits:
         trace.digits = holds_digit(norm)
-    if memo is None or len(norm) > _MEMO_MAX_CHARS:
+    if isinstance(memo, dict):
+        scores = memo.get(norm)
+        if scores is None:
+            scores = memo[norm] = score_text(index, norm, in_scope)
+    elif len(norm) > _MEMO_MAX_CHARS:
         scores = score_text(index, norm, in_scope)
     else:
         scores = memo.get(norm, index)

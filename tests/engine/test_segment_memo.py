@@ -92,3 +92,20 @@ def test_answers_do_not_depend_on_string_hashing() -> None:
         outputs.append([json.loads(line) for line in done.stdout.splitlines()])
     assert len(outputs[0]) == len(texts)
     assert outputs[0] == outputs[1]
+
+
+def test_without_a_memo_an_input_scores_each_normalised_line_once(monkeypatch) -> None:  # noqa: ANN001
+    """Log lines that differ only in what normalisation masks (a quoted name) are scored once per input, with the same answer."""
+    from app.engine import matcher
+
+    index = bundled_index()
+    lines = [f"2026-11-20 INFO resizing disk 'data{'abcdefghij'[i % 10]}{'xyz'[i % 3]}' of the scale set" for i in range(30)]
+    text = "\n".join([*lines, INPUTS[0]])
+    scored: list[str] = []
+    real = matcher.score_text
+    monkeypatch.setattr(matcher, "score_text", lambda index, norm, in_scope: scored.append(norm) or real(index, norm, in_scope))
+    answer = diagnose(index, text)
+    assert len(scored) == len(set(scored))  # no text scored twice
+    assert [norm for norm in scored if "resizing disk" in norm] == ["<datetime> info resizing disk <name> of the scale set"]
+    assert answer.diagnosis is not None and answer.diagnosis.entry_id == diagnose(index, INPUTS[0]).diagnosis.entry_id
+    assert answer.diagnosis.explanation.matched_text in INPUTS[0]
