@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     log_level: LogLevel = Field(default="INFO", description="Least severe level logged (DEBUG, INFO, WARNING, ERROR); INFO logs one line per request.")
     log_format: Literal["json", "text"] = Field(default="json", description="`json`: one JSON object per line; `text`: for a terminal.")
     log_input: bool = Field(default=False, description="Log the text of each request (it may hold secrets or customer names).")
+    opentelemetry: bool = Field(default=False, description="FastAPI's native OpenTelemetry tracing, metrics and logs, sent to the providers the process sets up; off, requests skip its per-request check.")
     watch_catalog: bool = Field(default=False, description="Reload the catalogue when its files change (polling).")
     watch_interval_seconds: float = Field(default=5.0, ge=0.1, le=3600, description="How often the watcher looks at the catalogue files.")
     webhook_secret: SecretStr | None = Field(default=None, description="Shared secret of the triage webhooks: when set, every `/v1/triage` request must carry the HMAC-SHA256 of its body (`X-Hub-Signature-256` from GitHub, `X-Errdiag-Signature` otherwise).")

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from app import __version__
 from app.api import metrics as metrics_route
@@ -75,6 +75,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 yield
 
     app = FastAPI(
+        # FastAPI's own OpenTelemetry: off unless asked for (without providers it only checks for them, on every request).
+        telemetry=None if settings.opentelemetry else {"tracing": False, "metrics": False, "logs": False},
         title="errdiag", version=__version__, description=_DESCRIPTION, lifespan=lifespan,
         openapi_tags=[
             {"name": "diagnose", "description": "Turn errors into diagnoses."},
@@ -96,14 +98,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_middleware(DirectRoutes)  # innermost: POST /v1/diagnose without the router
     if settings.require_api_key:
         app.add_middleware(ApiKeyMiddleware, keys=app.state.api_keys, signed_webhooks=settings.webhook_secret is not None)
-    app.add_middleware(CatalogVersionMiddleware)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["Content-Type", "Authorization", "Accept-Language", "Idempotency-Key", "X-Request-ID"],
             expose_headers=[CATALOG_VERSION_HEADER, "ETag", "X-Request-ID"], max_age=600,
         )
-    app.add_middleware(RequestMiddleware, metrics=app.state.metrics, log_input=settings.log_input)  # outermost: times everything
+    # Outermost: times everything, and heads each response with its request id and catalogue version.
+    app.add_middleware(RequestMiddleware, metrics=app.state.metrics, log_input=settings.log_input,
+                       version_header=(_VERSION_KEY, catalog_version))
     return app
 
 
@@ -155,23 +158,11 @@ async def catalog_reloads(app: FastAPI, settings: Settings) -> AsyncIterator[Cat
         await reloader.close()
 
 
-class CatalogVersionMiddleware:
-    """Adds the version of the catalogue in service to every response."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        engine = getattr(scope["app"].state, "engine", None)
-
-        async def send_with_version(message: Message) -> None:
-            if message["type"] == "http.response.start" and engine is not None:
-                outcome = scope.get("state", {}).get("outcome")  # the catalogue that answered, if a reload swapped it since
-                version = outcome.catalog_version if outcome is not None and outcome.catalog_version else engine.index.catalog.version
-                message["headers"] = [*message.get("headers", ()), (_VERSION_KEY, version.encode())]
-            await send(message)
-
-        await self.app(scope, receive, send_with_version)
+def catalog_version(scope: Scope) -> str | None:
+    """The version of the catalogue that answered the request: the one in service, or the one a route noted
+    (a reload may have swapped the catalogue since the request was answered); None before the lifespan ran."""
+    outcome = scope.get("state", {}).get("outcome")
+    if outcome is not None and outcome.catalog_version:
+        return outcome.catalog_version
+    engine = getattr(scope["app"].state, "engine", None)
+    return engine.index.catalog.version if engine is not None else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -48,8 +49,13 @@ def route_template(scope: Scope) -> str:
 
 
 class RequestMiddleware:
-    def __init__(self, app: ASGIApp, *, metrics: Metrics, log_input: bool = False) -> None:
-        self.app, self.metrics, self.log_input = app, metrics, log_input
+    """``version_header``: a header name, and what to read its value from the scope with when the response
+    starts (None: no header). One middleware adds both headers: each wrapper of ``send`` is one more
+    coroutine call per message of every response."""
+
+    def __init__(self, app: ASGIApp, *, metrics: Metrics, log_input: bool = False,
+                 version_header: tuple[bytes, Callable[[Scope], str | None]] | None = None) -> None:
+        self.app, self.metrics, self.log_input, self.version_header = app, metrics, log_input, version_header
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -64,7 +70,7 @@ class RequestMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), (_HEADER_KEY, request_id.encode())]
+                message["headers"] = [*message.get("headers", ()), (_HEADER_KEY, request_id.encode()), *self._version(scope)]
             await send(message)
 
         scope.setdefault("state", {})  # shared with the route even if the scope is copied on the way
@@ -76,6 +82,13 @@ class RequestMiddleware:
             raise  # the request id stays set for the error handler outside, which logs the failure
         self._record(scope, status, time.perf_counter() - started)
         request_id_var.reset(token)
+
+    def _version(self, scope: Scope) -> tuple[tuple[bytes, bytes], ...]:
+        if self.version_header is None:
+            return ()
+        name, read = self.version_header
+        value = read(scope)
+        return () if value is None else ((name, value.encode()),)
 
     def _record(self, scope: Scope, status: int, seconds: float) -> None:
         self.metrics.in_progress.dec()

@@ -245,3 +245,29 @@ def test_an_error_seen_again_with_other_digits_is_answered_from_its_shape_and_co
     with make_client(shape_size=0) as local:
         local.post("/v1/diagnose", json={"message": line.format(1, 1234)})
         assert metric_value(local.get("/metrics").text, "errdiag_shapes_hits_total") is None
+
+
+class _Provider:
+    """A tracer provider set up by the process (any class OpenTelemetry's API does not defer): records its use."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def get_tracer(self, name: str, *args: object, **kwargs: object) -> object:
+        from opentelemetry import trace
+
+        self.asked.append(name)
+        return trace.NoOpTracer()
+
+
+@pytest.mark.parametrize("enabled", [False, True])
+def test_fastapi_opentelemetry_only_when_asked(monkeypatch: pytest.MonkeyPatch, enabled: bool) -> None:
+    from opentelemetry import trace
+
+    provider = _Provider()
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: provider)
+    with make_client(opentelemetry=enabled) as client:
+        response = client.post("/v1/diagnose", json={"message": "UserErrorGuestAgentStatusUnavailable"})
+    assert response.status_code == 200
+    assert response.headers["X-Request-ID"] and response.headers["X-Errdiag-Catalog-Version"] == response.json()["catalog"]["version"]
+    assert ("fastapi" in provider.asked) is enabled
