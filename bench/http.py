@@ -14,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bench.asgi import run_asgi
 from bench.inproc import bundled
 from bench.inputs import short_messages
-from bench.loadgen import load_tool, run_load
+from bench.loadgen import LoadResult, load_tool, merge_loads, run_load
 from bench.report import print_checks, print_table
 from bench.serve_app import BARE_PATH
 from bench.server import HOST, Running, ServerConfig, bench_server_command, free_port, running
@@ -28,6 +28,7 @@ DISTINCT_BODIES = 20_000  # more than any run sends: every request is new to the
 SERVING = ServerConfig(loop="asyncio", http="httptools")  # what `errdiag serve` and the deploy files run
 VARIANTS = (ServerConfig(loop="uvloop", http="httptools"), ServerConfig(loop="asyncio", http="h11"),
             ServerConfig(workers=2, loop="asyncio", http="httptools"), ServerConfig(workers=2, loop="uvloop", http="httptools"))
+TURN_SECONDS = 2  # a load point is measured in turns of this length (see _pair)
 _SYLLABLES = ("ka", "zu", "mo", "ri", "tel", "vax", "qo", "nep", "sul", "dro", "wim", "fy")
 
 
@@ -60,15 +61,33 @@ def _sanity(server: Running, body: bytes) -> dict[str, int]:
 
 
 def _pair(server: Running, bodies: list[bytes], concurrency: int, seconds: float,
-          fresh: dict[str, list[bytes]] | None = None) -> dict[str, Any]:
-    pair: dict[str, Any] = {name: run_load(server.url(path), bodies, concurrency=concurrency, seconds=seconds)
-                            for name, path in ENDPOINTS.items()}
-    for name, pool in (fresh or {}).items():
-        before = _template_counts(server)
-        pair[f"errdiag_{name}"] = run_load(server.url(DIAGNOSE_PATH), pool, concurrency=concurrency, seconds=seconds)
-        after = _template_counts(server)
-        asked = sum(after) - sum(before)
-        pair[f"templates_{name}"] = round((after[0] - before[0]) / asked, 3) if asked else None
+          fresh: dict[str, list[bytes]] | None = None, turn: int = TURN_SECONDS) -> dict[str, Any]:
+    """Each load for ``seconds`` (whole seconds, as wrk takes them), in turns of about ``turn`` seconds taken in
+    alternate order (A B C, then C B A...).
+
+    This machine's speed drifts by a fifth over tens of seconds (other tenants): loads measured one after
+    the other compared its moments as much as the endpoints. In turns, the drift falls on all alike. A
+    pool's turn starts where its last turn stopped, not at its first body again.
+    """
+    loads = [(name, path, bodies) for name, path in ENDPOINTS.items()]
+    loads += [(f"errdiag_{name}", DIAGNOSE_PATH, pool) for name, pool in (fresh or {}).items()]
+    parts: dict[str, list[LoadResult]] = {name: [] for name, _path, _pool in loads}
+    templates: dict[str, list[float]] = {}
+    rounds = max(1, int(seconds) // turn)
+    for round_ in range(rounds):
+        for name, path, pool in loads if round_ % 2 == 0 else loads[::-1]:
+            sent = sum(p.requests for p in parts[name]) % len(pool)
+            counted = name.startswith("errdiag_")
+            before = _template_counts(server) if counted else (0.0, 0.0)
+            parts[name].append(run_load(server.url(path), pool[sent:] + pool[:sent], concurrency=concurrency, seconds=max(1, int(seconds) // rounds)))
+            if counted:
+                after = _template_counts(server)
+                tally = templates.setdefault(name, [0.0, 0.0])
+                tally[0] += after[0] - before[0]
+                tally[1] += sum(after) - sum(before)
+    pair: dict[str, Any] = {name: merge_loads(runs) for name, runs in parts.items()}
+    for name, (hits, asked) in templates.items():
+        pair[f"templates_{name.removeprefix('errdiag_')}"] = round(hits / asked, 3) if asked else None
     return pair
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.stats import percentile
 
-__all__ = ["LoadResult", "run_load", "load_tool", "parse_wrk"]
+__all__ = ["LoadResult", "merge_loads", "run_load", "load_tool", "parse_wrk"]
 
 _LUA_DONE = r"""
 done = function(summary, latency, requests)
@@ -24,8 +24,12 @@ done = function(summary, latency, requests)
     "\"p50_us\": %d, \"p90_us\": %d, \"p99_us\": %d, \"max_us\": %d}\n",
     summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+  local quantiles = {}
+  for k = 1, 1000 do quantiles[k] = latency:percentile(k / 10) end
+  io.write("BENCH_QUANTILES " .. table.concat(quantiles, " ") .. "\n")
 end
 """
+_QUANTILES = 1000  # latency quantiles kept per run (every 0.1 %), so that runs can be merged
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
 
 
@@ -41,9 +45,36 @@ class LoadResult:
     p99_ms: float
     max_ms: float
     errors: int  # socket errors and non-2xx answers
+    quantiles_ms: tuple[float, ...] = ()  # the latency at every 0.1 % (when the tool gives them)
 
     def as_dict(self) -> dict[str, object]:
-        return {k: round(v, 3) if isinstance(v, float) else v for k, v in asdict(self).items()}
+        return {k: round(v, 3) if isinstance(v, float) else v for k, v in asdict(self).items() if k != "quantiles_ms"}
+
+
+def merge_loads(parts: list[LoadResult]) -> LoadResult:
+    """Runs of one load taken in turns with others, as one: requests over their summed time, and percentiles of
+    their latencies pooled (each run's quantiles weighted by its requests; the larger of the runs' figures when
+    a run has no quantiles)."""
+    if len(parts) == 1:
+        return parts[0]
+    requests, seconds = sum(p.requests for p in parts), sum(p.seconds for p in parts)
+    if all(p.quantiles_ms for p in parts):
+        pooled = sorted((q, p.requests / len(p.quantiles_ms)) for p in parts for q in p.quantiles_ms)
+        p50, p90, p99 = (_weighted_percentile(pooled, share) for share in (0.5, 0.9, 0.99))
+    else:
+        p50, p90, p99 = (max(getattr(p, name) for p in parts) for name in ("p50_ms", "p90_ms", "p99_ms"))
+    return LoadResult(parts[0].tool, parts[0].concurrency, seconds, requests, requests / seconds if seconds else 0.0,
+                      p50, p90, p99, max(p.max_ms for p in parts), sum(p.errors for p in parts))
+
+
+def _weighted_percentile(pooled: list[tuple[float, float]], share: float) -> float:
+    total = sum(weight for _value, weight in pooled)
+    running = 0.0
+    for value, weight in pooled:
+        running += weight
+        if running >= share * total:
+            return value
+    return pooled[-1][0]
 
 
 def load_tool() -> str:
@@ -78,8 +109,10 @@ def parse_wrk(output: str, concurrency: int) -> LoadResult:
     if line is not None:
         d = json.loads(line.removeprefix("BENCH_JSON "))
         seconds = d["duration_us"] / 1e6
+        quantiles = next((ln.split()[1:] for ln in output.splitlines() if ln.startswith("BENCH_QUANTILES ")), [])
         return LoadResult("wrk", concurrency, seconds, d["requests"], d["requests"] / seconds, d["p50_us"] / 1e3,
-                          d["p90_us"] / 1e3, d["p99_us"] / 1e3, d["max_us"] / 1e3, d["socket_errors"] + d["status_errors"])
+                          d["p90_us"] / 1e3, d["p99_us"] / 1e3, d["max_us"] / 1e3, d["socket_errors"] + d["status_errors"],
+                          tuple(float(q) / 1e3 for q in quantiles) if len(quantiles) == _QUANTILES else ())
     dist = dict(re.findall(r"^\s+(\d+)%\s+([\d.]+(?:us|ms|s|m))\s*$", output, re.M))
     total = re.search(r"(\d+) requests in ([\d.]+)(s|m)", output)
     if not dist or total is None:
@@ -129,7 +162,8 @@ async def _httpx_load(url: str, bodies: list[bytes], concurrency: int, seconds: 
         elapsed = time.perf_counter() - start
     ordered = sorted(latencies) or [0.0]
     return LoadResult("httpx", concurrency, elapsed, len(latencies), len(latencies) / elapsed, percentile(ordered, 50),
-                      percentile(ordered, 90), percentile(ordered, 99), ordered[-1], errors)
+                      percentile(ordered, 90), percentile(ordered, 99), ordered[-1], errors,
+                      tuple(percentile(ordered, k / 10) for k in range(1, _QUANTILES + 1)))
 
 
 def run_load(url: str, bodies: list[bytes], *, concurrency: int, seconds: float) -> LoadResult:

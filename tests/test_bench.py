@@ -14,7 +14,7 @@ from app.api.app import create_app
 from app.engine import build_index, load_catalog
 from app.settings import Settings
 from bench.inproc import Sizes, run_inproc
-from bench.loadgen import parse_wrk
+from bench.loadgen import LoadResult, merge_loads, parse_wrk
 from bench.serve_app import BARE_PATH, create_bench_app
 from bench.stats import measure
 from bench.synth import write_catalog
@@ -102,3 +102,20 @@ def test_measure_is_bounded_in_time_and_checks_compare_with_targets() -> None:
     assert check("inproc.short.median", 0.5).status == "FAIL"
     assert check("http.ratio.c64", 0.7).status == "PASS"
     assert check("http.ratio.c64", None).status == "NOT MEASURED"
+
+
+def test_runs_taken_in_turns_merge_into_one_load() -> None:
+    """Requests over the summed time; percentiles of the pooled latencies, each run weighted by its requests."""
+    quantiles = " ".join(str(1000 * (1 + k // 500)) for k in range(1000))  # half the requests at 1 ms, half at 2 ms
+    summary = 'BENCH_JSON {"requests": 3000, "duration_us": 2000000, "socket_errors": 0, "status_errors": 1, ' \
+              '"p50_us": 1000, "p90_us": 2000, "p99_us": 2000, "max_us": 2500}'
+    first = parse_wrk(f"{_WRK}{summary}\nBENCH_QUANTILES {quantiles}\n", 16)
+    assert len(first.quantiles_ms) == 1000 and "quantiles_ms" not in first.as_dict()
+    slow = LoadResult("wrk", 16, 2.0, 1000, 500.0, 9.0, 9.0, 9.0, 12.0, 0, tuple(9.0 for _ in range(1000)))
+    merged = merge_loads([first, slow])
+    assert (merged.requests, merged.seconds, merged.rps, merged.errors, merged.max_ms) == (4000, 4.0, 1000.0, 1, 12.0)
+    # 1,500 requests at 1 ms, 1,500 at 2 ms, 1,000 at 9 ms: the median is 2 ms and the 90th percentile 9 ms.
+    assert (merged.p50_ms, merged.p90_ms, merged.p99_ms) == (2.0, 9.0, 9.0)
+    assert merge_loads([first]) is first
+    without = merge_loads([parse_wrk(_WRK, 16), slow])  # no quantiles from one run: the larger figures
+    assert (without.p50_ms, without.p99_ms) == (10.12, 20.01)
