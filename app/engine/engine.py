@@ -106,7 +106,7 @@ class Engine:
         if result is None:
             trace = MatchTrace()
             result = diagnose(index, text, lang=lang, accept_language=accept_language, options=options, memo=self.memo, trace=trace)
-            template = template_of(result, text, trace, max_segments=options.max_segments)
+            template = template_of(index, result, text, trace, max_segments=options.max_segments)
             if template is not None:
                 self.shapes.put(key, index, template)  # type: ignore[union-attr]
         return result

@@ -8,6 +8,7 @@ cannot decide between entries.
 
 from __future__ import annotations
 
+import functools
 import math
 import multiprocessing
 import os
@@ -23,7 +24,7 @@ import numpy as np
 from app.engine.catalog import Catalog
 from app.engine.gcpause import gc_paused
 from app.engine.model import Entry, Message
-from app.engine.normalize import normalize, tokenize
+from app.engine.normalize import holds_digit, normalize, tokenize
 from app.engine.postings import TokenTable
 
 __all__ = ["Clause", "Index", "Scope", "Term", "Variant", "build_index", "code_key"]
@@ -115,6 +116,18 @@ class Index:
     terms: dict[str, Term]  # token -> its weight and postings (tokens of no weight are left out)
     # Per (entry id, language): the parts of a diagnosis that never change, built on first use.
     localized: dict[tuple[str, str], tuple] = field(default_factory=dict, compare=False, repr=False)
+
+    @functools.cached_property
+    def digit_blind(self) -> bool:
+        """Whether no word, wording or domain phrase of the index holds a digit.
+
+        Then digits that normalisation leaves in an input ("node1", "V2") change none of its scores:
+        its words holding them are words the index does not know, and rapidfuzz compares characters
+        for equality only, so one digit aligns with a digit-free wording no better than another.
+        """
+        texts = [*self.idf, *self.terms, *self.scope.tokens, *self.scope.phrases]
+        texts += [text for v in self.variants for text in (v.core, *(c.text for c in v.clauses))]
+        return not any(map(holds_digit, texts))
 
 
 def code_key(code: str) -> str:

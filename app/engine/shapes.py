@@ -15,9 +15,13 @@ Why a template holds for every input of its shape (each step of ``diagnose``):
   them in every input of the shape. So the same segments are kept.
 - Normalisation: the masks (numbers, dates, GUIDs...) tell a digit from a letter but never one digit
   from another, and a zeroed GUID only borders ASCII characters that are not letters or digits, where
-  folding changes nothing. So the masks take the same places in every input of the shape; where a
-  digit is left after masking, inputs may differ, and such inputs get no template
-  (``MatchTrace.digits``). Every segment is then normalised, hence scored, the same.
+  folding changes nothing. So the masks take the same places in every input of the shape, and the
+  normalised segments are the same but for the digits masking left ("node1", "V2").
+- Scores: the same normalised text scores the same. Digits left in it change nothing when no word,
+  wording or domain phrase of the catalogue holds a digit (``Index.digit_blind``): the words holding
+  them are unknown to the index whichever digits they hold, and rapidfuzz only compares characters
+  for equality, so any digit aligns as badly with a digit-free wording. Otherwise an input where a
+  digit was left gets no template (``MatchTrace.digits``).
 - Codes may be numbers ("320001") or lie in what a shape reads as zeros: they are found again in each
   input, and must be the very same hits as the template's.
 - The language is guessed from stop words, which hold no digits.
@@ -77,9 +81,9 @@ class Template:
         return _requoted(self.result, text)
 
 
-def template_of(result: DiagnoseResult, text: str, trace: MatchTrace, *, max_segments: int) -> Template | None:
+def template_of(index: Index, result: DiagnoseResult, text: str, trace: MatchTrace, *, max_segments: int) -> Template | None:
     """A template from the answer to ``text`` and its match's trace, or None when the answer may not hold for its shape."""
-    if trace.digits or trace.segments >= max_segments:
+    if (trace.digits and not index.digit_blind) or trace.segments >= max_segments:
         return None
     for item in _explained(result):
         explanation = item.explanation

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -108,13 +110,32 @@ def test_a_code_written_in_digits_is_checked_in_every_input() -> None:
     assert local.shapes.hits == 0  # the template is now the uncoded input's, whose codes differ again
 
 
-def test_an_input_whose_normalised_text_keeps_a_digit_gets_no_template() -> None:
-    # "V2" is no number a mask takes: "V3" could be another wording, so the answer is not kept by shape.
+def test_digits_left_by_normalisation_do_not_matter_when_no_word_of_the_catalogue_holds_one() -> None:
+    # "V2" is no number a mask takes; the bundled catalogue's words hold no digit, so "V3" scores as "V2" does.
     local = engine()
-    local.diagnose("UserErrorVmNotFoundV2: the VM was not found (request 12)")
-    assert local.shapes is not None and len(local.shapes) == 0
-    answer = local.diagnose("UserErrorVmNotFoundV3: the VM was not found (request 34)")
-    assert answer.model_dump_json() == fresh("UserErrorVmNotFoundV3: the VM was not found (request 34)")
+    assert bundled_index().digit_blind
+    for n, version in ((12, 2), (34, 3), (56, 4)):
+        text = f"UserErrorVmNotFoundV{version}: the VM was not found (request {n})"
+        assert local.diagnose(text).model_dump_json() == fresh(text)
+    assert local.shapes is not None and local.shapes.hits == 1
+
+
+def test_a_catalogue_whose_wording_holds_a_digit_gets_no_template_where_a_digit_is_left(tmp_path: Path) -> None:
+    target = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, target)
+    path = target / "backup.yaml"
+    wording = "Backup failed with an internal error - Please retry"
+    assert wording in path.read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(wording, "Backup failed with an internal error on node1 - Please retry"), encoding="utf-8")
+    index = build_index(load_catalog(target))
+    assert not index.digit_blind
+    texts = [f"request 1{n}: Backup failed with an internal error on node{n}" for n in (1, 2, 3)]
+    scores = {diagnose(index, text).diagnosis.explanation.score for text in texts}  # type: ignore[union-attr]
+    assert len(scores) > 1  # node1 is the wording's: the digit decides the score
+    local = Engine(index, shape_size=64)
+    for text in texts:
+        assert local.diagnose(text).model_dump_json() == diagnose(index, text).model_dump_json()
+    assert local.shapes is not None and len(local.shapes) == 0 and local.shapes.hits == 0
 
 
 def test_templates_are_tied_to_their_index_and_emptied_on_swap() -> None:
