@@ -71,8 +71,12 @@ def _align_best(
     planned = []
     for recall, precision, vi in candidates:
         variant = index.variants[vi]
-        bounds = [(_clause_bound(c, tokens), c) for c in variant.clauses]
-        alignment = 1.0 if variant.weight < _GENERIC_VARIANT else max(bounds, key=_FIRST)[0]
+        if variant.weight < _GENERIC_VARIANT:
+            # Compared whole (see _fine_score): its clauses are not aligned, so their bounds are not needed.
+            alignment, bounds = 1.0, [(0.0, c) for c in variant.clauses]
+        else:
+            bounds = [(_clause_bound(c, tokens), c) for c in variant.clauses]
+            alignment = max(bounds, key=_FIRST)[0]
         limit = _W_FUZZ * alignment + _W_RECALL * min(recall, 1.0) + _W_PRECISION * min(precision, 1.0)
         planned.append((limit, recall, precision, vi, bounds))
     planned.sort(key=_FIRST, reverse=True)
@@ -91,9 +95,10 @@ def _align_best(
 
 def _clause_bound(clause: Clause, tokens: set[str]) -> float:
     """A clause's score with a perfect alignment: discounted when the segment holds little of it, or it is advice."""
-    shared = math.fsum([w for t, w in clause.weights.items() if t in tokens])  # exact: the same whatever the order
-    if not shared:
+    present = tokens.intersection(clause.weights)
+    if not present:
         return 0.0
+    shared = math.fsum(map(clause.weights.__getitem__, present))  # exact: the same whatever the order
     held = min(1.0, shared / (_CLAUSE_SHARE * clause.weight)) * min(1.0, shared / _CLAUSE_WEIGHT)
     return held * (_ADVICE_WEIGHT if clause.advice else 1.0)
 
