@@ -54,12 +54,12 @@ def score_text(index: Index, norm: str, in_scope: bool) -> Scores:
         minlength=len(index.variants),
     )
     recall = shared * index.inverse_weights
-    best = np.flatnonzero(recall >= _MIN_COVERAGE)
+    (best,) = (recall >= _MIN_COVERAGE).nonzero()  # np.flatnonzero without its wrapper (2 us of a segment's 25)
     if len(best) > _CANDIDATES_PER_SEGMENT:
         best = best[np.argpartition(-recall[best], _CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
     if not len(best):
         return (), scoped
-    evidence = max(sum(t.idf for t in picking), _MIN_EVIDENCE)
+    evidence = max(sum([t.idf for t in picking]), _MIN_EVIDENCE)
     candidates = [(r, s / evidence, i) for r, s, i in zip(recall[best].tolist(), shared[best].tolist(), best.tolist(), strict=True)]
     return _align_best(index, norm, candidates, tokens), scoped
 
