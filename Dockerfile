@@ -8,7 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    ERRDIAG_CATALOG_DIR=/app/catalog
+    ERRDIAG_CATALOG_DIR=/app/catalog \
+    ERRDIAG_PARSE_CACHE_DIR=/app/.cache
 
 WORKDIR /app
 
@@ -19,6 +20,10 @@ COPY app ./app
 RUN pip install --no-cache-dir -c requirements.lock .
 
 COPY catalog ./catalog
+# Validate the bundled catalogue and keep its parsed YAML files as JSON in ERRDIAG_PARSE_CACHE_DIR: the
+# service starts without parsing YAML. The runtime user only reads the cache (it cannot write /app);
+# a catalogue mounted in its place is parsed at every start, unless a writable directory is mounted here.
+RUN errdiag catalog check /app/catalog
 
 USER 10001:10001
 EXPOSE 8000

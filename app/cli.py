@@ -40,7 +40,7 @@ def _engine(catalog: Path | None) -> Engine:
     settings = _settings()
     options = DiagnoseOptions(threshold=settings.threshold, limit=settings.default_limit, max_segments=settings.max_segments)
     try:
-        return Engine.from_directory(catalog or settings.catalog_dir, options, check=False)
+        return Engine.from_directory(catalog or settings.catalog_dir, options, check=False, parse_cache=settings.parse_cache_path)
     except CatalogError as exc:
         typer.echo(f"errdiag: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -140,15 +140,16 @@ def triage_ticket(
 
 @catalog_cli.command("check")
 def catalog_check(directory: Annotated[Path, typer.Argument(help="The catalogue directory.")] = Path("catalog")) -> None:
-    """Validate every file and entry, and run every entry's examples."""
+    """Validate every file and entry, and run every entry's examples (this also fills the parse cache)."""
     from app.engine import CatalogError, DiagnoseOptions, build_index, check_examples, load_catalog
 
+    settings = _settings()
     try:
-        index = build_index(load_catalog(directory))
+        index = build_index(load_catalog(directory, parse_cache=settings.parse_cache_path))
     except CatalogError as exc:
         typer.echo(f"FAIL {exc}", err=True)
         raise typer.Exit(1) from None
-    problems = check_examples(index, DiagnoseOptions(threshold=_settings().threshold))
+    problems = check_examples(index, DiagnoseOptions(threshold=settings.threshold))
     examples = sum(len(e.examples) for e in index.catalog)
     for problem in problems:
         typer.echo(f"FAIL {problem}", err=True)

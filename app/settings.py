@@ -6,6 +6,7 @@ A wrong value stops start-up with a message that names the setting.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Literal
@@ -31,6 +32,17 @@ DEFAULT_ASSIGNMENT_GROUPS = {
 }
 
 
+def _default_parse_cache_dir() -> Path | None:
+    """``$XDG_CACHE_HOME/errdiag``, else ``~/.cache/errdiag``; None when there is no home directory to put it in."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(base):  # the XDG specification: a relative path is invalid, and ignored
+        return Path(base) / "errdiag"
+    try:
+        return Path.home() / ".cache" / "errdiag"
+    except RuntimeError:
+        return None
+
+
 class Settings(BaseSettings):
     """Every setting of the service; see the README's table for the environment variables."""
 
@@ -40,6 +52,8 @@ class Settings(BaseSettings):
 
     catalog_dir: Path = Field(default=DEFAULT_CATALOG_DIR, description="Directory of catalogue YAML files.")
     check_examples: bool = Field(default=True, description="Refuse a catalogue whose examples do not resolve (at start-up and reload).")
+    parse_cache: bool = Field(default=True, description="Keep the parsed form of each catalogue YAML file as JSON in ERRDIAG_PARSE_CACHE_DIR, keyed by the file's content, so that loading an unchanged file again skips YAML parsing.")
+    parse_cache_dir: Path | None = Field(default_factory=_default_parse_cache_dir, description="Directory of the parse cache (default `$XDG_CACHE_HOME/errdiag`, else `~/.cache/errdiag`); empty: no cache. If it cannot be written, the catalogue is parsed as without it.")
     threshold: float = Field(default=0.6, ge=0, le=1, description="Confidence from which a diagnosis is `matched: true`.")
     default_limit: int = Field(default=3, ge=0, le=20, description="Runners-up returned when the request gives no limit.")
     max_limit: int = Field(default=20, ge=1, le=100, description="Largest `limit` a request may ask for.")
@@ -95,7 +109,7 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator("webhook_secret", mode="before")
+    @field_validator("webhook_secret", "parse_cache_dir", mode="before")
     @classmethod
     def _unset_when_empty(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -125,6 +139,11 @@ class Settings(BaseSettings):
         if not value.is_dir():
             raise ValueError(f"catalogue directory {str(value)!r} does not exist")
         return value
+
+    @property
+    def parse_cache_path(self) -> Path | None:
+        """The engine's ``parse_cache`` argument: the cache directory, or None when the cache is off."""
+        return self.parse_cache_dir if self.parse_cache else None
 
 
 def describe_settings_error(exc: ValidationError) -> list[str]:

@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = engine or Engine.from_directory(
             settings.catalog_dir, engine_options(settings), check=settings.check_examples, cache_size=settings.cache_size,
-            memo_size=settings.memo_size, shape_size=settings.shape_size,
+            memo_size=settings.memo_size, shape_size=settings.shape_size, parse_cache=settings.parse_cache_path,
         )
         app.state.metrics.catalog_in_service(app.state.engine.index.catalog)
         app.state.metrics.watch_cache(app.state.engine)
@@ -141,6 +141,7 @@ async def catalog_reloads(app: FastAPI, settings: Settings) -> AsyncIterator[Cat
     """Reloads while the app serves: the admin endpoint, SIGHUP, and the file watcher if enabled."""
     reloader = app.state.reloader = CatalogReloader(
         app.state.engine, settings.catalog_dir, check=settings.check_examples, metrics=app.state.metrics,
+        parse_cache=settings.parse_cache_path,
     )
     reloader.listen_for_sighup()
     watcher = None

@@ -55,8 +55,9 @@ def catalog_fingerprint(directory: Path) -> tuple:
 
 
 class CatalogReloader:
-    def __init__(self, engine: Engine, directory: Path, *, check: bool, metrics: Metrics) -> None:
+    def __init__(self, engine: Engine, directory: Path, *, check: bool, metrics: Metrics, parse_cache: Path | None = None) -> None:
         self.engine, self.directory, self.check, self.metrics = engine, Path(directory), check, metrics
+        self.parse_cache = parse_cache  # where parsed YAML files are kept (see app.engine.parse_cache); None: not kept
         self.attempts = 0
         self.listening = False  # whether SIGHUP reloads
         self._lock = asyncio.Lock()
@@ -95,7 +96,7 @@ class CatalogReloader:
 
     def _load(self) -> Index:
         try:
-            return load_index(self.directory, options=self.engine.options, check=self.check)
+            return load_index(self.directory, options=self.engine.options, check=self.check, parse_cache=self.parse_cache)
         except CatalogError:
             raise
         except (OSError, ValueError, RecursionError) as exc:  # unreadable file, undecodable bytes...

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from app.engine.errors import CatalogError
 from app.engine.gcpause import gc_paused
 from app.engine.model import CatalogMeta, CategoryFile, Entry, Localized
+from app.engine.parse_cache import ParseCache
 
 __all__ = ["Catalog", "load_catalog", "META_FILE"]
 
@@ -42,27 +43,33 @@ class Catalog:
         return self.entries.get(entry_id)
 
 
-def load_catalog(directory: str | Path) -> Catalog:
-    """Load and validate every category file of ``directory`` (see ``_load_catalog``)."""
+def load_catalog(directory: str | Path, *, parse_cache: Path | None = None) -> Catalog:
+    """Load and validate every category file of ``directory`` (see ``_load_catalog``).
+
+    ``parse_cache``: a directory where the parsed form of the YAML files is kept, so that loading them
+    again unchanged reads JSON instead of parsing YAML (see ``app.engine.parse_cache``); the catalogue,
+    and the problems reported, are the same with or without it.
+    """
+    cache = ParseCache(parse_cache, loader=_LOADER) if parse_cache is not None else None
     with gc_paused():
-        return _load_catalog(directory)
+        return _load_catalog(directory, cache)
 
 
-def _load_catalog(directory: str | Path) -> Catalog:
+def _load_catalog(directory: str | Path, cache: ParseCache | None) -> Catalog:
     """Load and validate every ``*.yaml`` and ``*.json`` category file of ``directory``; raise CatalogError listing all defects."""
     root = Path(directory)
     if not root.is_dir():
         raise CatalogError(f"catalogue directory {str(root)!r} does not exist")
     problems: list[str] = []
     digest = hashlib.sha256()
-    meta = _load_meta(root, problems, digest)
+    meta = _load_meta(root, problems, digest, cache)
     files: list[tuple[str, CategoryFile]] = []
     for path in sorted([*root.glob("*.yaml"), *root.glob("*.json")]):
         if path.name in (META_FILE, SCHEMA_NAME):
             continue
         raw = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + raw)
-        parsed = _parse(path.name, raw, CategoryFile, problems)
+        parsed = _parse(path.name, raw, CategoryFile, problems, cache)
         if parsed is not None:
             files.append((path.name, parsed))
     if not files and not problems:
@@ -79,20 +86,20 @@ def _load_catalog(directory: str | Path) -> Catalog:
     )
 
 
-def _load_meta(root: Path, problems: list[str], digest: hashlib._Hash) -> CatalogMeta | None:
+def _load_meta(root: Path, problems: list[str], digest: hashlib._Hash, cache: ParseCache | None) -> CatalogMeta | None:
     path = root / META_FILE
     if not path.is_file():
         problems.append(f"{META_FILE}: missing (it names the catalogue and its version)")
         return None
     raw = path.read_bytes()
     digest.update(raw)
-    return _parse(META_FILE, raw, CatalogMeta, problems)
+    return _parse(META_FILE, raw, CatalogMeta, problems, cache)
 
 
-def _parse(name: str, raw: bytes, model: type, problems: list[str]):  # noqa: ANN202
+def _parse(name: str, raw: bytes, model: type, problems: list[str], cache: ParseCache | None):  # noqa: ANN202
     try:
         # Category files are YAML (reviewed by people) or JSON (generated, and much faster to parse).
-        data = json.loads(raw) if name.endswith(".json") else yaml.load(raw, Loader=_LOADER)  # noqa: S506
+        data = json.loads(raw) if name.endswith(".json") else _parse_yaml(raw, cache)
     except (yaml.YAMLError, ValueError) as exc:
         problems.append(f"{name}: not valid {'JSON' if name.endswith('.json') else 'YAML'}: {exc}")
         return None
@@ -101,6 +108,10 @@ def _parse(name: str, raw: bytes, model: type, problems: list[str]):  # noqa: AN
     except ValidationError as exc:
         problems.extend(f"{name}: {_locate(data, err['loc'])}: {err['msg']}" for err in exc.errors())
         return None
+
+
+def _parse_yaml(raw: bytes, cache: ParseCache | None) -> object:
+    return cache.load(raw) if cache is not None else yaml.load(raw, Loader=_LOADER)  # noqa: S506
 
 
 def _locate(data: object, loc: tuple) -> str:

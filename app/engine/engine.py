@@ -22,9 +22,9 @@ __all__ = ["Engine", "ResultCache", "load_index"]
 CACHE_MAX_CHARS = 4000  # longer inputs (logs, tickets) are rarely repeated word for word: not cached
 
 
-def load_index(directory: str | Path, *, options: DiagnoseOptions, check: bool = True) -> Index:
-    """Load, validate and index a catalogue; with ``check``, its examples must pass too."""
-    index = build_index(load_catalog(directory))
+def load_index(directory: str | Path, *, options: DiagnoseOptions, check: bool = True, parse_cache: Path | None = None) -> Index:
+    """Load, validate and index a catalogue; with ``check``, its examples must pass too (``parse_cache``: see ``load_catalog``)."""
+    index = build_index(load_catalog(directory, parse_cache=parse_cache))
     if check:
         problems = check_examples(index, options)
         if problems:
@@ -68,9 +68,9 @@ class Engine:
     @classmethod
     def from_directory(
         cls, directory: str | Path, options: DiagnoseOptions = DiagnoseOptions(), *, check: bool = True,
-        cache_size: int = 0, memo_size: int = 0, shape_size: int = 0,
+        cache_size: int = 0, memo_size: int = 0, shape_size: int = 0, parse_cache: Path | None = None,
     ) -> Engine:
-        index = load_index(directory, options=options, check=check)
+        index = load_index(directory, options=options, check=check, parse_cache=parse_cache)
         return cls(index, options, cache_size=cache_size, memo_size=memo_size, shape_size=shape_size)
 
     def swap(self, index: Index) -> None:

@@ -176,3 +176,17 @@ def test_fingerprint_follows_configmap_symlink_swaps(tmp_path: Path) -> None:
     os.replace(tmp_path / "..data_tmp", tmp_path / "..data")
     assert catalog_fingerprint(tmp_path) != before
     assert catalog_fingerprint(tmp_path / "missing") != before
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_start_up_and_reloads_keep_parsed_files_where_the_settings_say(catalog: Path, tmp_path: Path, enabled: bool) -> None:
+    cache = tmp_path / "parse-cache"
+    with make_client(catalog_dir=catalog, api_keys=[KEY], parse_cache_dir=cache, parse_cache=enabled) as client:
+        started = sorted(cache.glob("*.json"))
+        touch_catalog(catalog, "1")
+        assert client.post(RELOAD, headers=AUTH).json()["changed"] is True
+    if enabled:
+        assert len(started) == len(list(catalog.glob("*.yaml")))
+        assert set(started) < set(cache.glob("*.json")) and len(list(cache.glob("*.json"))) == len(started) + 1
+    else:
+        assert not cache.exists()
