@@ -23,7 +23,7 @@ from app.api.openapi_docs import use_one_error_shape
 from app.api.reload import CatalogReloader, catalog_fingerprint
 from app.api.security import ApiKeyMiddleware, ApiKeys
 from app.engine import DiagnoseOptions, Engine
-from app.engine.gcpause import freeze_long_lived
+from app.engine.gcpause import freeze_long_lived, gc_paused
 from app.settings import Settings
 
 __all__ = ["create_app", "CATALOG_VERSION_HEADER"]
@@ -62,14 +62,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = engine or Engine.from_directory(
-            settings.catalog_dir, engine_options(settings), check=settings.check_examples, cache_size=settings.cache_size,
-            memo_size=settings.memo_size, shape_size=settings.shape_size, parse_cache=settings.parse_cache_path,
-        )
+        # Served: no collection while the catalogue is loaded, indexed and checked (what is built stays), then frozen.
+        with gc_paused() if freeze_gc else contextlib.nullcontext():
+            app.state.engine = engine or Engine.from_directory(
+                settings.catalog_dir, engine_options(settings), check=settings.check_examples, cache_size=settings.cache_size,
+                memo_size=settings.memo_size, shape_size=settings.shape_size, parse_cache=settings.parse_cache_path,
+            )
+            if freeze_gc:
+                freeze_long_lived(collect=False)
         app.state.metrics.catalog_in_service(app.state.engine.index.catalog)
         app.state.metrics.watch_cache(app.state.engine)
-        if freeze_gc:
-            freeze_long_lived(collect=False)  # at start-up, what is alive stays: no collection to pay for
         with served_gc_threshold(freeze_gc):
             async with catalog_reloads(app, settings):
                 yield
