@@ -22,7 +22,7 @@ from app.engine.scoring import Scores, score_text
 from app.engine.segments import ERRORISH as _ERRORISH
 from app.engine.segments import Segment, split_segments
 
-__all__ = ["Candidate", "CodeHit", "MatchTrace", "SegmentScores", "find_codes", "match"]
+__all__ = ["Candidate", "CodeHit", "CodeWatch", "MatchTrace", "SegmentScores", "find_codes", "match"]
 
 _CODE_TOKEN = re.compile(r"[A-Za-z0-9_]{4,}")
 _RARE_IDF = 2.0
@@ -136,6 +136,41 @@ def find_codes(index: Index, text: str) -> dict[str, CodeHit]:
                 if current is None or (current.weak and not weak):
                     hits[entry_id] = CodeHit(text[token.start() : token.end()], token.start(), token.end(), weak)
     return hits
+
+
+@dataclass(frozen=True, slots=True)
+class CodeWatch:
+    """Where the codes of an input of one shape may differ from those of the input the shape was first seen with.
+
+    Inputs of one shape differ only in their digits and in the letters of GUIDs whose every group holds
+    a digit, and so do their case-folded texts, at the same places. Their code tokens without a digit
+    are therefore the same, at the same places: only a token holding a digit can be a code in one input
+    and not in another. ``spans``: where such tokens are. ``None`` asks for the codes to be found again
+    in full: when the first input had a code holding a digit, or more than one code (then the order in
+    which codes are found, by where each first appears, decides between two codes of one entry, and a
+    GUID's letters can change that order).
+    """
+
+    spans: tuple[tuple[int, int], ...] | None
+
+    @classmethod
+    def of(cls, index: Index, text: str) -> CodeWatch:
+        tokens = list(_CODE_TOKEN.finditer(text.casefold()))
+        known = {m.group() for m in tokens if _is_code(index, m.group())}
+        if len(known) > 1 or any(map(holds_digit, known)):
+            return cls(None)
+        return cls(tuple(m.span() for m in tokens if holds_digit(m.group())))
+
+    def unchanged(self, index: Index, text: str) -> bool:
+        """True when ``text``, of the same shape, has provably the same code hits; False: find them to know."""
+        if self.spans is None:
+            return False
+        folded = text.casefold()
+        return not any(_is_code(index, folded[start:end]) for start, end in self.spans)
+
+
+def _is_code(index: Index, token: str) -> bool:
+    return token in index.codes or token in index.weak_codes
 
 
 def _best_messages(

@@ -22,8 +22,10 @@ Why a template holds for every input of its shape (each step of ``diagnose``):
   them are unknown to the index whichever digits they hold, and rapidfuzz only compares characters
   for equality, so any digit aligns as badly with a digit-free wording. Otherwise an input where a
   digit was left gets no template (``MatchTrace.digits``).
-- Codes may be numbers ("320001") or lie in what a shape reads as zeros: they are found again in each
-  input, and must be the very same hits as the template's.
+- Codes may be numbers ("320001") or lie in what a shape reads as zeros: each input must have the very
+  same code hits as the template's. Only its code tokens holding a digit can differ, so only those are
+  read again, unless the template's input had several codes or one holding a digit: then all its codes
+  are found again (``CodeWatch``).
 - The language is guessed from stop words, which hold no digits.
 - What differs is the input's text quoted by each explanation (``matched_text``): it is read again
   from the new input at the same offsets.
@@ -43,7 +45,7 @@ from app.engine.cache import IndexCache
 from app.engine.diagnosis import MATCHED_TEXT_MAX
 from app.engine.encoded import json_of, remember_json, requoted_json
 from app.engine.index import Index
-from app.engine.matcher import CodeHit, MatchTrace, find_codes
+from app.engine.matcher import CodeHit, CodeWatch, MatchTrace, find_codes
 from app.engine.results import Alternative, DiagnoseResult, Diagnosis, Span, replaced
 
 __all__ = ["Shapes", "Template", "shape_of", "template_of"]
@@ -73,10 +75,11 @@ class Template:
 
     result: DiagnoseResult
     codes: dict[str, CodeHit]
+    watch: CodeWatch  # where the codes of another input of the shape may differ
 
     def answer(self, index: Index, text: str) -> DiagnoseResult | None:
         """The answer to ``text`` (of this template's shape), or None if its codes differ."""
-        if find_codes(index, text) != self.codes:
+        if not self.watch.unchanged(index, text) and find_codes(index, text) != self.codes:
             return None
         return _requoted(self.result, text)
 
@@ -89,7 +92,7 @@ def template_of(index: Index, result: DiagnoseResult, text: str, trace: MatchTra
         explanation = item.explanation
         if explanation.method != "code" and _quoted(text, explanation.span) != explanation.matched_text:
             return None  # quoted text this module cannot read again (a JSON string)
-    return Template(result, trace.codes)
+    return Template(result, trace.codes, CodeWatch.of(index, text))
 
 
 class Shapes(IndexCache[Template]):

@@ -15,6 +15,7 @@ from support import CATALOG_DIR, ROOT, bundled_index
 from app.engine import build_index, diagnose, load_catalog
 from app.engine.encoded import json_of, requoted_json
 from app.engine.engine import CACHE_MAX_CHARS, Engine
+from app.engine.matcher import CodeWatch
 from app.engine.shapes import shape_of
 
 LINE = "2026-11-20T23:08:29.930Z ERROR [BackupJob {guid}] request {n}: Backup failed with an internal error. Please retry the operation in a few minutes."
@@ -108,6 +109,18 @@ def test_a_code_written_in_digits_is_checked_in_every_input() -> None:
     assert answer.model_dump_json() == fresh(uncoded)
     assert local.diagnose("Job 9876 failed with error 320001").model_dump_json() == fresh("Job 9876 failed with error 320001")
     assert local.shapes.hits == 0  # the template is now the uncoded input's, whose codes differ again
+
+
+def test_only_code_tokens_holding_a_digit_are_read_again_unless_the_first_input_had_several_codes() -> None:
+    index = bundled_index()
+    one = CodeWatch.of(index, "GuestAgentSnapshotTaskStatusError on job 123456 at 2026-11-20")
+    assert one.spans is not None and len(one.spans) == 2  # "123456" and "2026" (shorter tokens are no codes)
+    assert one.unchanged(index, "GuestAgentSnapshotTaskStatusError on job 654321 at 2025-01-02")
+    assert not one.unchanged(index, "GuestAgentSnapshotTaskStatusError on job 320001 at 2025-01-02")  # a documented code
+    for several in ("GuestAgentSnapshotTaskStatusError then ExtensionOperationFailed on job 123456",
+                    "error 320001 on job 1234"):  # two codes; a code holding a digit
+        watch = CodeWatch.of(index, several)
+        assert watch.spans is None and not watch.unchanged(index, several)
 
 
 def test_digits_left_by_normalisation_do_not_matter_when_no_word_of_the_catalogue_holds_one() -> None:
