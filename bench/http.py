@@ -74,12 +74,13 @@ def _pair(server: Running, bodies: list[bytes], concurrency: int, seconds: float
     parts: dict[str, list[LoadResult]] = {name: [] for name, _path, _pool in loads}
     templates: dict[str, list[float]] = {}
     rounds = max(1, int(seconds) // turn)
+    length = max(1, int(seconds) // rounds)
     for round_ in range(rounds):
         for name, path, pool in loads if round_ % 2 == 0 else loads[::-1]:
             sent = sum(p.requests for p in parts[name]) % len(pool)
             counted = name.startswith("errdiag_")
             before = _template_counts(server) if counted else (0.0, 0.0)
-            parts[name].append(run_load(server.url(path), pool[sent:] + pool[:sent], concurrency=concurrency, seconds=max(1, int(seconds) // rounds)))
+            parts[name].append(run_load(server.url(path), pool[sent:] + pool[:sent], concurrency=concurrency, seconds=length))
             if counted:
                 after = _template_counts(server)
                 tally = templates.setdefault(name, [0.0, 0.0])

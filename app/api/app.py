@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from starlette.types import Scope
 
 from app import __version__
 from app.api import metrics as metrics_route
@@ -18,7 +17,7 @@ from app.api import routes_admin, routes_catalog, routes_diagnose, routes_triage
 from app.api.direct_route import DirectRoutes
 from app.api.errors import install_error_handlers
 from app.api.metrics import Metrics
-from app.api.middleware import RequestMiddleware
+from app.api.middleware import CATALOG_VERSION_HEADER, RequestMiddleware
 from app.api.openapi_docs import use_one_error_shape
 from app.api.reload import CatalogReloader, catalog_fingerprint
 from app.api.security import ApiKeyMiddleware, ApiKeys
@@ -28,8 +27,6 @@ from app.settings import Settings
 
 __all__ = ["create_app", "CATALOG_VERSION_HEADER"]
 
-CATALOG_VERSION_HEADER = "X-Errdiag-Catalog-Version"
-_VERSION_KEY = CATALOG_VERSION_HEADER.lower().encode()
 # The served app's youngest-generation threshold (CPython's default is 700). The collector counts
 # allocations minus deallocations; once the answer cache and the memo are full, each new answer
 # replaces an old one, the count hardly grows, and the youngest generation fills with the recent
@@ -107,8 +104,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             expose_headers=[CATALOG_VERSION_HEADER, "ETag", "X-Request-ID"], max_age=600,
         )
     # Outermost: times everything, and heads each response with its request id and catalogue version.
-    app.add_middleware(RequestMiddleware, metrics=app.state.metrics, log_input=settings.log_input,
-                       version_header=(_VERSION_KEY, catalog_version))
+    app.add_middleware(RequestMiddleware, metrics=app.state.metrics, log_input=settings.log_input)
     return app
 
 
@@ -159,13 +155,3 @@ async def catalog_reloads(app: FastAPI, settings: Settings) -> AsyncIterator[Cat
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
         await reloader.close()
-
-
-def catalog_version(scope: Scope) -> str | None:
-    """The version of the catalogue that answered the request: the one in service, or the one a route noted
-    (a reload may have swapped the catalogue since the request was answered); None before the lifespan ran."""
-    outcome = scope.get("state", {}).get("outcome")
-    if outcome is not None and outcome.catalog_version:
-        return outcome.catalog_version
-    engine = getattr(scope["app"].state, "engine", None)
-    return engine.index.catalog.version if engine is not None else None

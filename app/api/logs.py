@@ -29,7 +29,6 @@ request_id_var: ContextVar[str | None] = ContextVar("errdiag_request_id", defaul
 
 # Attributes every LogRecord has; anything else was passed in ``extra=`` and belongs in the line.
 _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
-# Built once: json.dumps with options builds a new encoder for every line.
 
 
 def _json(line: dict[str, object]) -> str:

@@ -1,9 +1,10 @@
-"""The request middleware: request id, one access-log line and the metrics of every request.
+"""The request middleware: request id, catalogue version, one access-log line and the metrics of every request.
 
 Pure ASGI (no per-request objects beyond a closure): it reads ``X-Request-ID`` (kept when printable
-ASCII of at most 128 characters, else replaced by a fresh id), echoes it in the response, times the
-request, then logs and counts it with the route template and the outcome the route noted in
-``request.state.outcome``.
+ASCII of at most 128 characters, else replaced by a fresh id), echoes it in the response with the
+version of the catalogue that answered, times the request, then logs and counts it with the route
+template and the outcome the route noted in ``request.state.outcome``. One middleware adds both
+headers: each wrapper of ``send`` is one more coroutine call per message of every response.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,10 +21,12 @@ from app.api.metrics import Metrics
 from app.api.outcome import Outcome
 from app.api.security import ROUTE_TEMPLATE_KEY
 
-__all__ = ["RequestMiddleware", "REQUEST_ID_HEADER", "valid_request_id"]
+__all__ = ["RequestMiddleware", "REQUEST_ID_HEADER", "CATALOG_VERSION_HEADER", "valid_request_id"]
 
 REQUEST_ID_HEADER = "X-Request-ID"
+CATALOG_VERSION_HEADER = "X-Errdiag-Catalog-Version"
 _HEADER_KEY = REQUEST_ID_HEADER.lower().encode()
+_VERSION_KEY = CATALOG_VERSION_HEADER.lower().encode()
 _MAX_ID_CHARS = 128
 _INPUT_LOG_CHARS = 4000
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -48,14 +50,19 @@ def route_template(scope: Scope) -> str:
     return scope.get(ROUTE_TEMPLATE_KEY, "unmatched")  # refused before routing (API key)
 
 
-class RequestMiddleware:
-    """``version_header``: a header name, and what to read its value from the scope with when the response
-    starts (None: no header). One middleware adds both headers: each wrapper of ``send`` is one more
-    coroutine call per message of every response."""
+def catalog_version(scope: Scope) -> str | None:
+    """The version of the catalogue that answered the request: the one a route noted (a reload may have
+    swapped the catalogue since), else the one in service; None before the lifespan ran."""
+    outcome = scope.get("state", {}).get("outcome")
+    if outcome is not None and outcome.catalog_version:
+        return outcome.catalog_version
+    engine = getattr(scope["app"].state, "engine", None)
+    return engine.index.catalog.version if engine is not None else None
 
-    def __init__(self, app: ASGIApp, *, metrics: Metrics, log_input: bool = False,
-                 version_header: tuple[bytes, Callable[[Scope], str | None]] | None = None) -> None:
-        self.app, self.metrics, self.log_input, self.version_header = app, metrics, log_input, version_header
+
+class RequestMiddleware:
+    def __init__(self, app: ASGIApp, *, metrics: Metrics, log_input: bool = False) -> None:
+        self.app, self.metrics, self.log_input = app, metrics, log_input
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -70,7 +77,9 @@ class RequestMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), (_HEADER_KEY, request_id.encode()), *self._version(scope)]
+                version = catalog_version(scope)
+                message["headers"] = [*message.get("headers", ()), (_HEADER_KEY, request_id.encode()),
+                                      *(((_VERSION_KEY, version.encode()),) if version is not None else ())]
             await send(message)
 
         scope.setdefault("state", {})  # shared with the route even if the scope is copied on the way
@@ -82,13 +91,6 @@ class RequestMiddleware:
             raise  # the request id stays set for the error handler outside, which logs the failure
         self._record(scope, status, time.perf_counter() - started)
         request_id_var.reset(token)
-
-    def _version(self, scope: Scope) -> tuple[tuple[bytes, bytes], ...]:
-        if self.version_header is None:
-            return ()
-        name, read = self.version_header
-        value = read(scope)
-        return () if value is None else ((name, value.encode()),)
 
     def _record(self, scope: Scope, status: int, seconds: float) -> None:
         self.metrics.in_progress.dec()

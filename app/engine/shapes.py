@@ -134,10 +134,10 @@ def _requoted(result: DiagnoseResult, text: str) -> DiagnoseResult:
     derived = replaced(result, diagnosis=diagnosis, alternatives=alternatives)
     if len(set(changes)) == 1 and changes[0][0] is not None and changes[0][1] is not None:
         # Most often every explanation quotes the one line of the input: its JSON is the template's
-        # with that line's text replaced, which spares encoding the whole answer again.
+        # with that line's text replaced, which spares encoding the whole answer again. The JSON must
+        # hold the old text exactly once per explanation that changed (none left that did not).
         old, new = changes[0]
-        quoting = sum(item.explanation.matched_text == old for item in _explained(result))
-        encoded = requoted_json(json_of(result), old, new, quoting)
+        encoded = requoted_json(json_of(result), old, new, len(changes))
         if encoded is not None:
             remember_json(derived, encoded)
     return derived
