@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from app.engine.cache import IndexCache
 from app.engine.index import Index, Variant, code_key
-from app.engine.normalize import holds_digit, normalize
+from app.engine.normalize import holds_digit, normalize_all
 from app.engine.scoring import Scores, score_text
 from app.engine.segments import ERRORISH as _ERRORISH
 from app.engine.segments import Segment, split_segments
@@ -181,10 +181,10 @@ def _best_messages(
     in_scope = not index.scope
     settled = -1  # end of the last line whose own best hit leaves its parts nothing to add
     seen: dict[str, Scores] = {}  # this input's segments by normalised text: log lines differing only in what is masked
-    for segment in segments:
+    for segment, norm in zip(segments, normalize_all([s.text for s in segments]), strict=True):
         if segment.part and segment.end <= settled and in_scope:
             continue
-        hits, scoped = _score_segment(index, segment, in_scope, memo if memo is not None else seen, trace)
+        hits, scoped = _score_segment(index, segment, norm, in_scope, memo if memo is not None else seen, trace)
         in_scope = in_scope or scoped
         for hit in hits:
             current = best.get(hit.variant.entry_id)
@@ -196,15 +196,14 @@ def _best_messages(
 
 
 def _score_segment(
-    index: Index, segment: Segment, in_scope: bool, memo: SegmentScores | dict[str, Scores], trace: MatchTrace | None
+    index: Index, segment: Segment, norm: str, in_scope: bool, memo: SegmentScores | dict[str, Scores], trace: MatchTrace | None
 ) -> tuple[list[MessageHit], bool]:
-    """The variants aligned in a segment, and whether it names the catalogue's domain (needed until one does).
+    """The variants aligned in a segment (``norm``: its normalised text), and whether it names the catalogue's domain.
 
     ``memo``: the engine's memo, or a dict of this input's segments. Scores put in the dict were computed
     with the ``in_scope`` of their time: whether a text names the domain is only looked at until a
     segment does, and ``in_scope`` never turns false again within an input.
     """
-    norm = normalize(segment.text)
     if trace is not None and not trace.digits:
         trace.digits = holds_digit(norm)
     if isinstance(memo, dict):

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-__all__ = ["normalize", "tokenize", "guess_language", "holds_digit", "MASKS"]
+__all__ = ["normalize", "normalize_all", "tokenize", "guess_language", "holds_digit", "MASKS"]
 
 _QUOTES = str.maketrans(
     {
@@ -27,20 +27,26 @@ _QUOTES = str.maketrans(
 # They run on folded text (lower case): without re.I, which makes the scans about twice as slow.
 MASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("<resource>", re.compile(r"/subscriptions/[^\s\"',;)\]}]+")),
-    ("<url>", re.compile(r"\b(?:https?|ftp)://[^\s\"'<>)\]}]+")),
+    # Patterns open with what their first character must be, and check the word boundary before it with a
+    # lookbehind after it: a pattern opening with a literal or one class of characters lets the scan skip
+    # to where it can match, where r"\b..." is tried at every position (about half the time on logs; the
+    # same matches, checked on the benchmark inputs, the test corpora and 200,000 random strings).
+    # r"\b(?:https?|ftp)://..." as written before:
+    ("<url>", re.compile(r"(?:h(?<!\wh)ttps?|f(?<!\wf)tp)://[^\s\"'<>)\]}]+")),
     ("<guid>", re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")),
     ("<email>", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")),
+    # r"\b\d{4}-\d{2}-\d{2}(...)?\b|\b\d{1,2}/\d{1,2}/\d{2,4}(...)?\b", its first digit put before the choice:
     ("<datetime>", re.compile(
-        r"\b\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?\b"
-        r"|\b\d{1,2}/\d{1,2}/\d{2,4}(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[ap]m)?)?\b")),
-    ("<time>", re.compile(r"\b\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\b")),
-    ("<ip>", re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b")),
+        r"\d(?<!\w\d)(?:\d{3}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?\b"
+        r"|\d?/\d{1,2}/\d{2,4}(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[ap]m)?)?\b)")),
+    ("<time>", re.compile(r"\d(?<!\w\d)\d?:\d{2}(?::\d{2}(?:[.,]\d+)?)?\b")),  # r"\b\d{1,2}:\d{2}..."
+    ("<ip>", re.compile(r"\d(?<!\w\d)\d{0,2}(?:\.\d{1,3}){3}(?::\d+)?\b")),  # r"\b\d{1,3}(?:\.\d{1,3}){3}..."
     # A run of 12 or more hex digits holding both a digit and a letter (see _KEEP: the letters are checked on each
-    # match, which is much faster than lookaheads at every word).
+    # match, which is much faster than lookaheads at every word). (Opening with its class: slower, a-f are common.)
     ("<hex>", re.compile(r"\b[0-9a-f]{12,}\b")),
     # Opening with the quote (its lookbehind after it) lets the scan jump from quote to quote: 3x faster.
     ("<name>", re.compile(r"'(?<!\w')[\w.-]{1,64}'(?!\w)|\"[\w.-]{1,64}\"")),
-    ("<num>", re.compile(r"\b\d+(?:[.,]\d+)*\b")),
+    ("<num>", re.compile(r"\d(?<!\w\d)\d*(?:[.,]\d+)*\b")),  # r"\b\d+(?:[.,]\d+)*\b"
 )
 
 _TOKEN = re.compile(r"<[a-z]+>|[a-z0-9+]+")
@@ -125,6 +131,34 @@ def mask(text: str) -> str:
 def normalize(text: str) -> str:
     """Fold and mask ``text``; the result is what the matcher compares."""
     return " ".join(mask(_fold(text)).split())
+
+
+_JOINED_MIN = 3
+
+
+def normalize_all(texts: list[str]) -> list[str]:
+    """``normalize`` of each text, with each mask run once over them all rather than once per text.
+
+    A log's lines are short, and a regular expression's cost per call (and the test of what each
+    mask needs) then weighs more than its scan: a 20 KB log's diagnosis takes about a tenth less
+    time this way (one or two texts are normalised one by one: no gain there). The folded texts are
+    joined by newlines, masked, and cut there again. That gives each text its own masking: no mask
+    matches a newline (each pattern's characters exclude it), and to every boundary, lookbehind and
+    lookahead of MASKS a newline looks as the start or the end of a text does (not a word
+    character, not a quote). A text holding a newline itself is masked alone.
+    """
+    if len(texts) < _JOINED_MIN:
+        return [normalize(text) for text in texts]
+    folded = [_fold(text) for text in texts]
+    joined = [i for i, text in enumerate(folded) if "\n" not in text]
+    if len(joined) > 1:
+        masked = mask("\n".join([folded[i] for i in joined])).split("\n")
+        if len(masked) == len(joined):  # always, as argued above; a text masked alone otherwise
+            for i, text in zip(joined, masked, strict=True):
+                folded[i] = " ".join(text.split())
+            done = set(joined)
+            return [text if i in done else " ".join(mask(text).split()) for i, text in enumerate(folded)]
+    return [" ".join(mask(text).split()) for text in folded]
 
 
 def tokenize(normalized: str) -> list[str]:

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-import pytest
+import re
 
-from app.engine.normalize import guess_language, normalize, tokenize
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.engine.normalize import MASKS, guess_language, normalize, normalize_all, tokenize
 
 
 def test_folds_case_accents_quotes_and_dashes() -> None:
@@ -83,3 +87,41 @@ def test_tokenize_keeps_placeholders_and_words() -> None:
 )
 def test_guess_language(text: str, lang: str | None) -> None:
     assert guess_language(tokenize(normalize(text))) == lang
+
+
+# The masks as first written, each opening with a word boundary: the faster forms of MASKS must match the same.
+_PLAIN_MASKS = {
+    "<url>": r"\b(?:https?|ftp)://[^\s\"'<>)\]}]+",
+    "<datetime>": r"\b\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?\b"
+    r"|\b\d{1,2}/\d{1,2}/\d{2,4}(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[ap]m)?)?\b",
+    "<time>": r"\b\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\b",
+    "<ip>": r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b",
+    "<num>": r"\b\d+(?:[.,]\d+)*\b",
+}
+# Characters that the masks look at, and word characters next to them.
+_MASK_ALPHABET = "0123456789-/:.,tzapmhfs_x \n'\"é+"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.text(alphabet=_MASK_ALPHABET, max_size=60))
+def test_masks_opening_with_their_first_character_match_what_a_word_boundary_did(text: str) -> None:
+    masks = dict(MASKS)
+    for placeholder, plain in _PLAIN_MASKS.items():
+        assert masks[placeholder].sub("#", text) == re.compile(plain).sub("#", text), placeholder
+
+
+@settings(max_examples=800, deadline=None)
+@given(texts=st.lists(st.text(alphabet=_MASK_ALPHABET + "ABCdef@ \u00a0\u2019ß\r", max_size=40), max_size=6))
+def test_normalising_texts_together_gives_each_its_own_normalisation(texts: list[str]) -> None:
+    assert normalize_all(texts) == [normalize(text) for text in texts]
+
+
+def test_normalising_log_lines_together_masks_each_line_alone() -> None:
+    lines = [
+        "2026-11-03T02:14:07Z INFO GET https://management.azure.com/x?api-version=2024-07-01 200 12 ms",
+        "vm 'vm-sql-01' at 10.0.0.4:443 job 8c1f0e9a-1111-2222-3333-444455556666 mail ops@contoso.com",
+        "a JSON string\nholding a newline, 12 times",  # masked alone
+        "3c4776beaffb956e",
+    ]
+    assert normalize_all(lines) == [normalize(line) for line in lines]
+    assert normalize_all(lines)[1] == "vm <name> at <ip> job <guid> mail <email>"
