@@ -49,6 +49,12 @@ class IndexCache(Generic[_Value]):
                 self._count(found)
             return item[1] if found else None  # type: ignore[index]
 
+    def peek(self, key: Hashable, index: Index) -> _Value | None:
+        """The value of ``key`` for ``index``, as ``get`` finds it, but not counted as a lookup nor as a use."""
+        with self._lock:
+            item = self._items.get(key)
+            return item[1] if item is not None and item[0] is index else None
+
     def tally(self, served: bool) -> None:
         """Count a lookup made with ``get(..., tally=False)`` as a hit or a miss."""
         with self._lock:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from app.engine.cache import IndexCache
 from app.engine.index import Index, Variant, code_key
 from app.engine.normalize import holds_digit, normalize_all
-from app.engine.scoring import Scores, score_text
+from app.engine.scoring import Picked, Scores, align, pick
 from app.engine.segments import ERRORISH as _ERRORISH
 from app.engine.segments import Segment, split_segments
 
@@ -181,10 +181,12 @@ def _best_messages(
     in_scope = not index.scope
     settled = -1  # end of the last line whose own best hit leaves its parts nothing to add
     seen: dict[str, Scores] = {}  # this input's segments by normalised text: log lines differing only in what is masked
-    for segment, norm in zip(segments, normalize_all([s.text for s in segments]), strict=True):
+    norms = normalize_all([s.text for s in segments])
+    picked = _picked(index, norms, memo)
+    for segment, norm in zip(segments, norms, strict=True):
         if segment.part and segment.end <= settled and in_scope:
             continue
-        hits, scoped = _score_segment(index, segment, norm, in_scope, memo if memo is not None else seen, trace)
+        hits, scoped = _score_segment(index, segment, norm, in_scope, memo if memo is not None else seen, picked, trace)
         in_scope = in_scope or scoped
         for hit in hits:
             current = best.get(hit.variant.entry_id)
@@ -195,31 +197,48 @@ def _best_messages(
     return best, in_scope
 
 
+def _picked(index: Index, norms: list[str], memo: SegmentScores | None) -> dict[str, Picked]:
+    """The candidates of the distinct texts whose scores the memo does not hold, picked together (``scoring.pick``)."""
+    todo = list(dict.fromkeys(norms))
+    if memo is not None:
+        todo = [norm for norm in todo if len(norm) > _MEMO_MAX_CHARS or memo.peek(norm, index) is None]
+    return dict(zip(todo, pick(index, todo), strict=True))
+
+
 def _score_segment(
-    index: Index, segment: Segment, norm: str, in_scope: bool, memo: SegmentScores | dict[str, Scores], trace: MatchTrace | None
+    index: Index, segment: Segment, norm: str, in_scope: bool, memo: SegmentScores | dict[str, Scores],
+    picked: dict[str, Picked], trace: MatchTrace | None,
 ) -> tuple[list[MessageHit], bool]:
     """The variants aligned in a segment (``norm``: its normalised text), and whether it names the catalogue's domain.
 
     ``memo``: the engine's memo, or a dict of this input's segments. Scores put in the dict were computed
     with the ``in_scope`` of their time: whether a text names the domain is only looked at until a
-    segment does, and ``in_scope`` never turns false again within an input.
+    segment does, and ``in_scope`` never turns false again within an input. ``picked``: the candidates
+    of the texts the memo did not hold when the input was read.
     """
     if trace is not None and not trace.digits:
         trace.digits = holds_digit(norm)
     if isinstance(memo, dict):
         scores = memo.get(norm)
         if scores is None:
-            scores = memo[norm] = score_text(index, norm, in_scope)
+            scores = memo[norm] = _scores(index, norm, in_scope, picked)
     elif len(norm) > _MEMO_MAX_CHARS:
-        scores = score_text(index, norm, in_scope)
+        scores = _scores(index, norm, in_scope, picked)
     else:
         scores = memo.get(norm, index)
         if scores is None:
-            scores = score_text(index, norm, False)
+            scores = _scores(index, norm, False, picked)
             memo.put(norm, index, scores)
     fine, scoped = scores
     variants = index.variants
     return [MessageHit(variants[vi], segment, score, ratio, recall, sc) for vi, score, ratio, recall, sc in fine], scoped
+
+
+def _scores(index: Index, norm: str, in_scope: bool, picked: dict[str, Picked]) -> Scores:
+    found = picked.get(norm)
+    if found is None:  # the memo held it when the input was read, and has let it go since
+        found = picked[norm] = pick(index, [norm])[0]
+    return align(index, norm, found, in_scope)
 
 
 def message_confidence(score: float) -> float:

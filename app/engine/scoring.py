@@ -14,10 +14,10 @@ import operator
 import numpy as np
 from rapidfuzz import fuzz
 
-from app.engine.index import Clause, Index, Variant
+from app.engine.index import Clause, Index, Term, Variant
 from app.engine.normalize import tokenize
 
-__all__ = ["Scores", "score_text"]
+__all__ = ["Picked", "Scores", "align", "pick", "score_text"]
 
 _MIN_IDF = 0.15
 _CANDIDATES_PER_SEGMENT = 8
@@ -35,6 +35,9 @@ _FIRST = operator.itemgetter(0)
 # A segment's scores depend on its normalised text alone: (variant number, score, fuzz, coverage, scoped) per
 # aligned variant, and whether the text names the catalogue's domain.
 Scores = tuple[tuple[tuple[int, float, float, float, bool], ...], bool]
+# A text's tokens and its candidate wordings: (recall, precision, variant number) of each.
+Picked = tuple[set[str], list[tuple[float, float, int]]]
+_BATCH_CELLS = 1 << 16  # (text, wording) sums counted at once when several texts are picked together (0.5 MB)
 
 
 def score_text(index: Index, norm: str, in_scope: bool) -> Scores:
@@ -42,26 +45,90 @@ def score_text(index: Index, norm: str, in_scope: bool) -> Scores:
 
     Whether the text names the domain is only looked at when ``in_scope`` is false.
     """
-    tokens = set(tokenize(norm))
+    return align(index, norm, pick(index, [norm])[0], in_scope)
+
+
+def align(index: Index, norm: str, picked: Picked, in_scope: bool) -> Scores:
+    """The scores of a text from its candidates (``pick``): ``score_text`` in two steps."""
+    tokens, candidates = picked
     scoped = not in_scope and index.scope.holds(norm, tokens)
-    # In a fixed order: sums of floats depend on it, and the answer must not vary with string hashing.
-    picking = [term for term in map(index.terms.get, sorted(tokens)) if term is not None and term.idf >= _MIN_IDF]
-    if not picking:
+    if not candidates:
         return (), scoped
-    shared = np.bincount(
-        np.concatenate([t.variants for t in picking]),
-        weights=np.concatenate([t.variant_weights for t in picking]),
-        minlength=len(index.variants),
-    )
-    recall = shared * index.inverse_weights
-    (best,) = (recall >= _MIN_COVERAGE).nonzero()  # np.flatnonzero without its wrapper (2 us of a segment's 25)
-    if len(best) > _CANDIDATES_PER_SEGMENT:
-        best = best[np.argpartition(-recall[best], _CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
-    if not len(best):
-        return (), scoped
-    evidence = max(sum([t.idf for t in picking]), _MIN_EVIDENCE)
-    candidates = [(r, s / evidence, i) for r, s, i in zip(recall[best].tolist(), shared[best].tolist(), best.tolist(), strict=True)]
     return _align_best(index, norm, candidates, tokens), scoped
+
+
+def pick(index: Index, norms: list[str]) -> list[Picked]:
+    """Each text's tokens and candidate wordings: those holding a fifth of their weight in it, the best eight.
+
+    The texts of a log are picked together, a few numpy calls for all of them rather than a dozen
+    for each: their sums per wording are counted in one array of (text, wording) cells, at most
+    ``_BATCH_CELLS`` at a time. A text's candidates are the same whether it is picked alone or with
+    others: its cells hold the same sums, added in the same order.
+    """
+    rows = []
+    for norm in norms:
+        tokens = set(tokenize(norm))
+        # In a fixed order: sums of floats depend on it, and the answer must not vary with string hashing.
+        terms = [term for term in map(index.terms.get, sorted(tokens)) if term is not None and term.idf >= _MIN_IDF]
+        rows.append((tokens, terms))
+    per_chunk = max(1, _BATCH_CELLS // max(1, len(index.variants)))
+    candidates: list[list[tuple[float, float, int]]] = []
+    for start in range(0, len(rows), per_chunk):
+        candidates += _candidates(index, [terms for _tokens, terms in rows[start : start + per_chunk]])
+    return [(tokens, found) for (tokens, _terms), found in zip(rows, candidates, strict=True)]
+
+
+def _candidates(index: Index, rows: list[list[Term]]) -> list[list[tuple[float, float, int]]]:
+    """(recall, precision, variant number) of the candidate wordings of each text, given its weighted terms."""
+    found: list[list[tuple[float, float, int]]] = [[] for _ in rows]
+    live = [i for i, terms in enumerate(rows) if terms]
+    if not live:
+        return found
+    count = len(index.variants)
+    holders = np.concatenate([t.variants for i in live for t in rows[i]])
+    weights = np.concatenate([t.variant_weights for i in live for t in rows[i]])
+    if len(live) == 1:  # one text (most short messages): the same steps on one row, with fewer numpy calls
+        row = live[0]
+        shared = np.bincount(holders, weights=weights, minlength=count)
+        recall = shared * index.inverse_weights
+        (best,) = (recall >= _MIN_COVERAGE).nonzero()  # np.flatnonzero without its wrapper
+        if len(best) > _CANDIDATES_PER_SEGMENT:
+            best = best[np.argpartition(-recall[best], _CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
+        if len(best):
+            found[row] = _listed(rows[row], recall[best].tolist(), shared[best].tolist(), best.tolist())
+        return found
+    # Each text its own row of cells.
+    lengths = [sum(len(t.variants) for t in rows[i]) for i in live]
+    holders = holders + np.repeat(np.arange(0, len(live) * count, count, dtype=np.int64), lengths)
+    shared = np.bincount(holders, weights=weights, minlength=len(live) * count).reshape(len(live), count)
+    recall = shared * index.inverse_weights
+    texts, wordings = (recall >= _MIN_COVERAGE).nonzero()
+    sizes = np.bincount(texts, minlength=len(live)).tolist()
+    if max(sizes) > _CANDIDATES_PER_SEGMENT:
+        # Past eight, a text's best eight by recall: argpartition over its own candidates, as when picked alone.
+        pieces, end = [], 0
+        for row, size in enumerate(sizes):
+            start, end = end, end + size
+            piece = wordings[start:end]
+            if size > _CANDIDATES_PER_SEGMENT:
+                piece = piece[np.argpartition(-recall[row][piece], _CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
+                sizes[row] = _CANDIDATES_PER_SEGMENT
+            pieces.append(piece)
+        wordings = np.concatenate(pieces)
+        texts = np.repeat(np.arange(len(live)), sizes)
+    recalls, sums, numbers = recall[texts, wordings].tolist(), shared[texts, wordings].tolist(), wordings.tolist()
+    end = 0
+    for row, size in zip(live, sizes, strict=True):
+        start, end = end, end + size
+        if size:
+            found[row] = _listed(rows[row], recalls[start:end], sums[start:end], numbers[start:end])
+    return found
+
+
+def _listed(terms: list[Term], recalls: list[float], sums: list[float], numbers: list[int]) -> list[tuple[float, float, int]]:
+    """(recall, precision, variant number) per candidate: precision is the share of the text's weight the wording holds."""
+    evidence = max(sum([t.idf for t in terms]), _MIN_EVIDENCE)
+    return [(r, s / evidence, i) for r, s, i in zip(recalls, sums, numbers, strict=True)]
 
 
 def _align_best(

@@ -102,8 +102,8 @@ def test_without_a_memo_an_input_scores_each_normalised_line_once(monkeypatch) -
     lines = [f"2026-11-20 INFO resizing disk 'data{'abcdefghij'[i % 10]}{'xyz'[i % 3]}' of the scale set" for i in range(30)]
     text = "\n".join([*lines, INPUTS[0]])
     scored: list[str] = []
-    real = matcher.score_text
-    monkeypatch.setattr(matcher, "score_text", lambda index, norm, in_scope: scored.append(norm) or real(index, norm, in_scope))
+    real = matcher.align
+    monkeypatch.setattr(matcher, "align", lambda index, norm, picked, in_scope: scored.append(norm) or real(index, norm, picked, in_scope))
     answer = diagnose(index, text)
     assert len(scored) == len(set(scored))  # no text scored twice
     assert [norm for norm in scored if "resizing disk" in norm] == ["<datetime> info resizing disk <name> of the scale set"]
