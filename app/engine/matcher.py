@@ -181,12 +181,12 @@ def _best_messages(
     in_scope = not index.scope
     settled = -1  # end of the last line whose own best hit leaves its parts nothing to add
     seen: dict[str, Scores] = {}  # this input's segments by normalised text: log lines differing only in what is masked
-    norms = normalize_all([s.text for s in segments])
-    picked = _picked(index, norms, memo)
-    for segment, norm in zip(segments, norms, strict=True):
+    texts = _Texts(index, segments, memo, seen)
+    for position, segment in enumerate(segments):
         if segment.part and segment.end <= settled and in_scope:
             continue
-        hits, scoped = _score_segment(index, segment, norm, in_scope, memo if memo is not None else seen, picked, trace)
+        norm = texts.norm(position)
+        hits, scoped = _score_segment(index, segment, norm, in_scope, memo if memo is not None else seen, texts.picked, trace)
         in_scope = in_scope or scoped
         for hit in hits:
             current = best.get(hit.variant.entry_id)
@@ -197,12 +197,42 @@ def _best_messages(
     return best, in_scope
 
 
-def _picked(index: Index, norms: list[str], memo: SegmentScores | None) -> dict[str, Picked]:
-    """The candidates of the distinct texts whose scores the memo does not hold, picked together (``scoring.pick``)."""
-    todo = list(dict.fromkeys(norms))
-    if memo is not None:
-        todo = [norm for norm in todo if len(norm) > _MEMO_MAX_CHARS or memo.peek(norm, index) is None]
-    return dict(zip(todo, pick(index, todo), strict=True))
+class _Texts:
+    """The normalised texts of an input's segments and the candidates of those not scored yet, prepared a run at a time.
+
+    Lines first, all together (``normalize_all``, ``scoring.pick``); the parts of a line (its sentences
+    and quotes, which follow it) when the first of them is needed: a line matched well enough leaves
+    them unread. ``picked``: candidates by normalised text, for the texts that neither the memo nor this
+    input's scores held when they were read.
+    """
+
+    def __init__(self, index: Index, segments: list[Segment], memo: SegmentScores | None, seen: dict[str, Scores]) -> None:
+        self.index, self.segments, self.memo, self.seen = index, segments, memo, seen
+        self.norms: list[str | None] = [None] * len(segments)
+        self.picked: dict[str, Picked] = {}
+        self._prepare([i for i, segment in enumerate(segments) if not segment.part])
+
+    def norm(self, position: int) -> str:
+        norm = self.norms[position]
+        if norm is None:
+            end = position
+            while end < len(self.segments) and self.segments[end].part:
+                end += 1
+            self._prepare(range(position, end))
+            norm = self.norms[position]
+        return norm  # type: ignore[return-value]
+
+    def _prepare(self, positions: list[int] | range) -> None:
+        norms = normalize_all([self.segments[i].text for i in positions])
+        for i, norm in zip(positions, norms, strict=True):
+            self.norms[i] = norm
+        memo, index = self.memo, self.index
+        todo = [
+            norm for norm in dict.fromkeys(norms)
+            if norm not in self.picked and norm not in self.seen
+            and (memo is None or len(norm) > _MEMO_MAX_CHARS or memo.peek(norm, index) is None)
+        ]
+        self.picked.update(zip(todo, pick(index, todo), strict=True))
 
 
 def _score_segment(
