@@ -36,6 +36,7 @@ __all__ = ["Clause", "Index", "Scope", "Term", "Variant", "build_index", "code_k
 # r"\s[-:]\s|[.;!?,](?:\s|$)|\s-(?=\w)".
 _CLAUSE_SPLIT = re.compile(r"[\s.;!?,](?:(?<=\s)[-:]\s|(?<=[.;!?,])(?:\s|$)|(?<=\s)-(?=\w))")
 _MIN_CLAUSE_TOKENS = 3
+PICK_MIN_IDF = 0.15  # tokens rarer than this (a lower idf) pick no candidate wording (``app.engine.scoring``)
 _BOILERPLATE_ENTRIES = 3  # a clause in this many entries names none of them
 # Clauses that give advice rather than name the error: the same advice follows errors of many services.
 _ADVICE = re.compile(
@@ -54,6 +55,7 @@ class Clause:
     weight: float
     advice: bool  # a recommended action ("Please retry...", "Veuillez...") rather than the error itself
     scoped: bool = False  # names the catalogue's domain (one of its scope terms)
+    faint: bool = False  # holds a weighted token too common to pick candidates (0 < idf < PICK_MIN_IDF)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,7 @@ class Variant:
     core: str  # normalised, boilerplate removed
     weight: float  # sum of the idf of its tokens
     clauses: tuple[Clause, ...]  # the core cut at punctuation, each with its weight
+    whole: bool = False  # one clause, the whole core: its tokens are the variant's
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +247,8 @@ class _ClauseCache(dict):
         idf = self.idf
         weights = {t: w for t in tokens if (w := idf[t]) > 0}
         scoped = self.scope is not None and self.scope.holds(text, tokens)
-        clause = self[text] = Clause(text, weights, math.fsum(weights.values()), bool(_ADVICE.match(text)), scoped)
+        faint = any(w < PICK_MIN_IDF for w in weights.values())
+        clause = self[text] = Clause(text, weights, math.fsum(weights.values()), bool(_ADVICE.match(text)), scoped, faint)
         return clause
 
 
@@ -253,14 +257,15 @@ def _variant(
     idf: dict[str, float], clause_of: _ClauseCache,
 ) -> Variant:
     parts = tuple(map(clause_of.__getitem__, clauses)) or (clause_of[core],)
-    if len(parts) == 1 and parts[0].text == core:
+    whole = len(parts) == 1 and parts[0].text == core
+    if whole:
         # Most variants are one clause: its weight is the same exact sum over the same tokens (it
         # leaves out the placeholders, whose idf is 0), computed once per distinct clause.
         weight = parts[0].weight
     else:
         weight = math.fsum(map(idf.__getitem__, tokens))  # exact: tokens may come in set order
     return Variant(
-        entry_id=entry_id, lang=msg.lang, kind=msg.kind, text=msg.text, core=core, weight=weight, clauses=parts
+        entry_id=entry_id, lang=msg.lang, kind=msg.kind, text=msg.text, core=core, weight=weight, clauses=parts, whole=whole
     )
 
 

@@ -8,18 +8,16 @@ depends on the normalised text alone, which is what lets ``match`` keep it in a 
 
 from __future__ import annotations
 
-import math
 import operator
 
 import numpy as np
 from rapidfuzz import fuzz
 
-from app.engine.index import Clause, Index, Term, Variant
+from app.engine.index import PICK_MIN_IDF, Clause, Index, Term, Variant
 from app.engine.normalize import tokenize
 
-__all__ = ["Picked", "Scores", "align", "pick", "score_text"]
+__all__ = ["Candidate", "Picked", "Scores", "align", "pick", "score_text"]
 
-_MIN_IDF = 0.15
 _CANDIDATES_PER_SEGMENT = 8
 _ALWAYS_ALIGNED = 3  # candidates aligned whatever their bound (the best and runners-up)
 _PRUNE_MARGIN = 0.3  # skip candidates whose best possible score is this far below the best found
@@ -35,8 +33,9 @@ _FIRST = operator.itemgetter(0)
 # A segment's scores depend on its normalised text alone: (variant number, score, fuzz, coverage, scoped) per
 # aligned variant, and whether the text names the catalogue's domain.
 Scores = tuple[tuple[tuple[int, float, float, float, bool], ...], bool]
-# A text's tokens and its candidate wordings: (recall, precision, variant number) of each.
-Picked = tuple[set[str], list[tuple[float, float, int]]]
+# A text's tokens and its candidate wordings: (recall, precision, variant number, shared weight) of each.
+Candidate = tuple[float, float, int, float]
+Picked = tuple[set[str], list[Candidate]]
 _BATCH_CELLS = 1 << 16  # (text, wording) sums counted at once when several texts are picked together (0.5 MB)
 
 
@@ -69,18 +68,18 @@ def pick(index: Index, norms: list[str]) -> list[Picked]:
     for norm in norms:
         tokens = set(tokenize(norm))
         # In a fixed order: sums of floats depend on it, and the answer must not vary with string hashing.
-        terms = [term for term in map(index.terms.get, sorted(tokens)) if term is not None and term.idf >= _MIN_IDF]
+        terms = [term for term in map(index.terms.get, sorted(tokens)) if term is not None and term.idf >= PICK_MIN_IDF]
         rows.append((tokens, terms))
     per_chunk = max(1, _BATCH_CELLS // max(1, len(index.variants)))
-    candidates: list[list[tuple[float, float, int]]] = []
+    candidates: list[list[Candidate]] = []
     for start in range(0, len(rows), per_chunk):
         candidates += _candidates(index, [terms for _tokens, terms in rows[start : start + per_chunk]])
     return [(tokens, found) for (tokens, _terms), found in zip(rows, candidates, strict=True)]
 
 
-def _candidates(index: Index, rows: list[list[Term]]) -> list[list[tuple[float, float, int]]]:
-    """(recall, precision, variant number) of the candidate wordings of each text, given its weighted terms."""
-    found: list[list[tuple[float, float, int]]] = [[] for _ in rows]
+def _candidates(index: Index, rows: list[list[Term]]) -> list[list[Candidate]]:
+    """The candidate wordings of each text (see ``Candidate``), given its weighted terms."""
+    found: list[list[Candidate]] = [[] for _ in rows]
     live = [i for i, terms in enumerate(rows) if terms]
     if not live:
         return found
@@ -125,24 +124,29 @@ def _candidates(index: Index, rows: list[list[Term]]) -> list[list[tuple[float, 
     return found
 
 
-def _listed(terms: list[Term], recalls: list[float], sums: list[float], numbers: list[int]) -> list[tuple[float, float, int]]:
-    """(recall, precision, variant number) per candidate: precision is the share of the text's weight the wording holds."""
+def _listed(terms: list[Term], recalls: list[float], sums: list[float], numbers: list[int]) -> list[Candidate]:
+    """(recall, precision, variant number, shared weight) per candidate: precision is the share of the text's weight the wording holds."""
     evidence = max(sum([t.idf for t in terms]), _MIN_EVIDENCE)
-    return [(r, s / evidence, i) for r, s, i in zip(recalls, sums, numbers, strict=True)]
+    return [(r, s / evidence, i, s) for r, s, i in zip(recalls, sums, numbers, strict=True)]
 
 
-def _align_best(
-    index: Index, norm: str, candidates: list[tuple[float, float, int]], tokens: set[str]
-) -> tuple[tuple[int, float, float, float, bool], ...]:
+def _align_best(index: Index, norm: str, candidates: list[Candidate], tokens: set[str]) -> tuple[tuple[int, float, float, float, bool], ...]:
     """Align candidates, most promising first; stop once none left can come near the best."""
     planned = []
-    for recall, precision, vi in candidates:
-        variant = index.variants[vi]
+    variants = index.variants
+    for recall, precision, vi, shared in candidates:
+        variant = variants[vi]
+        clauses = variant.clauses
         if variant.weight < _GENERIC_VARIANT:
             # Compared whole (see _fine_score): its clauses are not aligned, so their bounds are not needed.
-            alignment, bounds = 1.0, [(0.0, c) for c in variant.clauses]
+            alignment, bounds = 1.0, [(0.0, c) for c in clauses]
+        elif variant.whole and not clauses[0].faint:
+            # Its one clause holds the tokens that picked it, no other: their weight in the text is the
+            # variant's, summed in the same order (``_clause_bound`` sums them so), so it is not summed again.
+            alignment = _held(shared, clauses[0])
+            bounds = [(alignment, clauses[0])]
         else:
-            bounds = [(_clause_bound(c, tokens), c) for c in variant.clauses]
+            bounds = [(_clause_bound(c, tokens), c) for c in clauses]
             alignment = max(bounds, key=_FIRST)[0]
         limit = _W_FUZZ * alignment + _W_RECALL * min(recall, 1.0) + _W_PRECISION * min(precision, 1.0)
         planned.append((limit, recall, precision, vi, bounds))
@@ -154,18 +158,28 @@ def _align_best(
             break
         # Sorted only for the candidates aligned; stable, so equal bounds keep the clauses' order.
         clauses = sorted(bounds, key=_FIRST, reverse=True) if len(bounds) > 1 else bounds
-        hit = _fine_score(index.variants[vi], vi, norm, clauses, recall, precision)
+        hit = _fine_score(variants[vi], vi, norm, clauses, recall, precision)
         hits.append(hit)
-        best = max(best, hit[1])
+        if hit[1] > best:
+            best = hit[1]
     return tuple(hits)
 
 
 def _clause_bound(clause: Clause, tokens: set[str]) -> float:
-    """A clause's score with a perfect alignment: discounted when the segment holds little of it, or it is advice."""
+    """A clause's score with a perfect alignment (see ``_held``), from the weight of its tokens in the segment.
+
+    Summed in the tokens' order, as ``pick`` sums a variant's: exact sums are not needed, a sum that
+    does not vary with string hashing is.
+    """
     present = tokens.intersection(clause.weights)
     if not present:
         return 0.0
-    shared = math.fsum(map(clause.weights.__getitem__, present))  # exact: the same whatever the order
+    weights = clause.weights
+    return _held(sum([weights[t] for t in sorted(present)]), clause)
+
+
+def _held(shared: float, clause: Clause) -> float:
+    """Discounted when the segment holds little of the clause, or the clause is advice."""
     held = min(1.0, shared / (_CLAUSE_SHARE * clause.weight)) * min(1.0, shared / _CLAUSE_WEIGHT)
     return held * (_ADVICE_WEIGHT if clause.advice else 1.0)
 

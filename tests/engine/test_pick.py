@@ -40,7 +40,7 @@ def test_candidates_are_the_wordings_holding_a_fifth_of_their_weight_best_first_
     norm = normalize(next(m.text for e in index.catalog for m in e.messages if m.lang == "en"))
     tokens, candidates = pick(index, [norm])[0]
     assert tokens == set(tokenize(norm))
-    recalls = {vi: recall for recall, _precision, vi in candidates}
+    recalls = {vi: recall for recall, _precision, vi, _shared in candidates}
     assert all(recall >= 0.2 for recall in recalls.values())
     # No wording left out holds more of its weight than a wording kept.
     shared = {vi: sum(index.terms[t].idf for t in tokens if t in index.terms and index.terms[t].idf >= 0.15
@@ -62,3 +62,17 @@ def test_peeking_at_the_memo_counts_no_lookup() -> None:
     assert memo.peek("a", index) == 1
     assert memo.peek("a", dataclasses.replace(index)) is None  # another index (a catalogue swapped in)
     assert (memo.hits, memo.misses) == (hits, misses)
+
+
+def test_a_whole_clause_bound_read_from_the_picked_weight_is_the_bound_summed_from_the_clause() -> None:
+    """The shortcut of _align_best for a variant of one clause: the same float, not merely close."""
+    index = bundled_index()
+    norms = _log_norms(9)
+    compared = 0
+    for (tokens, candidates) in pick(index, norms):
+        for _recall, _precision, vi, shared in candidates:
+            variant = index.variants[vi]
+            if variant.whole and not variant.clauses[0].faint:
+                assert scoring._held(shared, variant.clauses[0]) == scoring._clause_bound(variant.clauses[0], tokens)
+                compared += 1
+    assert compared > 50
