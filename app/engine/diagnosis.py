@@ -52,9 +52,10 @@ def diagnose(
     ``memo``: scores of segments already seen (see ``match``); the answer is the same without it.
     ``trace``: filled with what the ranking rests on (see ``match``).
     """
+    trace = trace if trace is not None else MatchTrace()
     ranked = match(index, text, max_segments=options.max_segments, memo=memo, trace=trace)
     top, matched = decide(ranked, options)
-    answer_lang = choose_language(text, lang, top if matched else None, accept_language)
+    answer_lang = choose_language(text, lang, top if matched else None, accept_language, norm=trace.norm)
     others = ranked[1:] if matched else ranked
     return trusted(
         DiagnoseResult,
@@ -72,13 +73,23 @@ def decide(ranked: list[Candidate], options: DiagnoseOptions) -> tuple[Candidate
     return top, top is not None and top.confidence >= options.threshold
 
 
-def choose_language(text: str, lang: Lang | None, top: Candidate | None, fallback: Lang | None) -> Lang:
-    """``lang`` if given, else the language of the matched wording or of the input, else ``fallback``, else English."""
+_GUESS_CHARS = 5000  # the language of an input is guessed from its start
+
+
+def choose_language(
+    text: str, lang: Lang | None, top: Candidate | None, fallback: Lang | None, *, norm: str | None = None
+) -> Lang:
+    """``lang`` if given, else the language of the matched wording or of the input, else ``fallback``, else English.
+
+    ``norm``: ``text`` normalised, when the caller has it (``MatchTrace.norm``).
+    """
     if lang:
         return lang
     if top is not None and top.message is not None and top.message.score >= 0.5:
         return top.message.variant.lang  # type: ignore[return-value]
-    guessed = guess_language(tokenize(normalize(text[:5000])))
+    if norm is None or len(text) > _GUESS_CHARS:
+        norm = normalize(text[:_GUESS_CHARS])
+    guessed = guess_language(tokenize(norm))
     return guessed or fallback or "en"  # type: ignore[return-value]
 
 

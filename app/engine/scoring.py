@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from app.engine.index import PICK_MIN_IDF, Clause, Index, Term, Variant
 from app.engine.normalize import tokenize
 
-__all__ = ["Candidate", "Picked", "Scores", "align", "pick", "score_text"]
+__all__ = ["Picked", "Wording", "Scores", "align", "pick", "score_text"]
 
 _CANDIDATES_PER_SEGMENT = 8
 _ALWAYS_ALIGNED = 3  # candidates aligned whatever their bound (the best and runners-up)
@@ -34,8 +34,8 @@ _FIRST = operator.itemgetter(0)
 # aligned variant, and whether the text names the catalogue's domain.
 Scores = tuple[tuple[tuple[int, float, float, float, bool], ...], bool]
 # A text's tokens and its candidate wordings: (recall, precision, variant number, shared weight) of each.
-Candidate = tuple[float, float, int, float]
-Picked = tuple[set[str], list[Candidate]]
+Wording = tuple[float, float, int, float]
+Picked = tuple[set[str], list[Wording]]
 _BATCH_CELLS = 1 << 16  # (text, wording) sums counted at once when several texts are picked together (0.5 MB)
 
 
@@ -71,15 +71,15 @@ def pick(index: Index, norms: list[str]) -> list[Picked]:
         terms = [term for term in map(index.terms.get, sorted(tokens)) if term is not None and term.idf >= PICK_MIN_IDF]
         rows.append((tokens, terms))
     per_chunk = max(1, _BATCH_CELLS // max(1, len(index.variants)))
-    candidates: list[list[Candidate]] = []
+    candidates: list[list[Wording]] = []
     for start in range(0, len(rows), per_chunk):
         candidates += _candidates(index, [terms for _tokens, terms in rows[start : start + per_chunk]])
     return [(tokens, found) for (tokens, _terms), found in zip(rows, candidates, strict=True)]
 
 
-def _candidates(index: Index, rows: list[list[Term]]) -> list[list[Candidate]]:
-    """The candidate wordings of each text (see ``Candidate``), given its weighted terms."""
-    found: list[list[Candidate]] = [[] for _ in rows]
+def _candidates(index: Index, rows: list[list[Term]]) -> list[list[Wording]]:
+    """The candidate wordings of each text (see ``Wording``), given its weighted terms."""
+    found: list[list[Wording]] = [[] for _ in rows]
     live = [i for i, terms in enumerate(rows) if terms]
     if not live:
         return found
@@ -124,13 +124,13 @@ def _candidates(index: Index, rows: list[list[Term]]) -> list[list[Candidate]]:
     return found
 
 
-def _listed(terms: list[Term], recalls: list[float], sums: list[float], numbers: list[int]) -> list[Candidate]:
+def _listed(terms: list[Term], recalls: list[float], sums: list[float], numbers: list[int]) -> list[Wording]:
     """(recall, precision, variant number, shared weight) per candidate: precision is the share of the text's weight the wording holds."""
     evidence = max(sum([t.idf for t in terms]), _MIN_EVIDENCE)
     return [(r, s / evidence, i, s) for r, s, i in zip(recalls, sums, numbers, strict=True)]
 
 
-def _align_best(index: Index, norm: str, candidates: list[Candidate], tokens: set[str]) -> tuple[tuple[int, float, float, float, bool], ...]:
+def _align_best(index: Index, norm: str, candidates: list[Wording], tokens: set[str]) -> tuple[tuple[int, float, float, float, bool], ...]:
     """Align candidates, most promising first; stop once none left can come near the best."""
     planned = []
     variants = index.variants

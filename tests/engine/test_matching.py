@@ -166,3 +166,24 @@ def test_repeated_log_lines_differing_by_numbers_are_scanned_once() -> None:
 
     text = "".join(f"2026-11-24T01:{i % 60:02d}:00Z INFO step {i} done\n" for i in range(1000))
     assert len(split_segments(text, max_segments=5000)) == 1
+
+
+def test_the_trace_keeps_the_normalised_input_only_when_it_was_read_whole_as_one_segment() -> None:
+    from app.engine.matcher import MatchTrace, match
+    from app.engine.normalize import normalize
+
+    index = bundled_index()
+    one = "2026-11-20T23:08:29Z Échec de la sauvegarde de 'vm-01' : l'agent ne répond pas"
+    trace = MatchTrace()
+    match(index, one, trace=trace)
+    assert trace.norm == normalize(one)
+    for text in (one + "\nsecond line", "\n" + one, '{"message": "' + one + '"}'):
+        trace = MatchTrace()
+        match(index, text, trace=trace)
+        assert trace.norm is None, text
+
+
+def test_an_unknown_input_gets_the_language_its_words_are_in() -> None:
+    index = bundled_index()
+    assert diagnose(index, "le fichier de configuration est introuvable et la tâche a été arrêtée").lang == "fr"
+    assert diagnose(index, "the configuration file was not found and the task has been stopped").lang == "en"
