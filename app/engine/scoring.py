@@ -37,6 +37,7 @@ Scores = tuple[tuple[tuple[int, float, float, float, bool], ...], bool]
 Wording = tuple[float, float, int, float]
 Picked = tuple[set[str], list[Wording]]
 _BATCH_CELLS = 1 << 16  # (text, wording) sums counted at once when several texts are picked together (0.5 MB)
+_BATCH_MIN = 4  # texts from which picking them together pays (measured: 2 texts take 20% longer together, 4 take 10% less)
 
 
 def score_text(index: Index, norm: str, in_scope: bool) -> Scores:
@@ -72,8 +73,12 @@ def pick(index: Index, norms: list[str]) -> list[Picked]:
         rows.append((tokens, terms))
     per_chunk = max(1, _BATCH_CELLS // max(1, len(index.variants)))
     candidates: list[list[Wording]] = []
-    for start in range(0, len(rows), per_chunk):
-        candidates += _candidates(index, [terms for _tokens, terms in rows[start : start + per_chunk]])
+    if len(rows) < _BATCH_MIN or per_chunk < _BATCH_MIN:
+        for _tokens, terms in rows:
+            candidates += _candidates(index, [terms])
+    else:
+        for start in range(0, len(rows), per_chunk):
+            candidates += _candidates(index, [terms for _tokens, terms in rows[start : start + per_chunk]])
     return [(tokens, found) for (tokens, _terms), found in zip(rows, candidates, strict=True)]
 
 
@@ -92,7 +97,7 @@ def _candidates(index: Index, rows: list[list[Term]]) -> list[list[Wording]]:
         recall = shared * index.inverse_weights
         (best,) = (recall >= _MIN_COVERAGE).nonzero()  # np.flatnonzero without its wrapper
         if len(best) > _CANDIDATES_PER_SEGMENT:
-            best = best[np.argpartition(-recall[best], _CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
+            best = best[(-recall[best]).argpartition(_CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
         if len(best):
             found[row] = _listed(rows[row], recall[best].tolist(), shared[best].tolist(), best.tolist())
         return found
@@ -110,7 +115,7 @@ def _candidates(index: Index, rows: list[list[Term]]) -> list[list[Wording]]:
             start, end = end, end + size
             piece = wordings[start:end]
             if size > _CANDIDATES_PER_SEGMENT:
-                piece = piece[np.argpartition(-recall[row][piece], _CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
+                piece = piece[(-recall[row][piece]).argpartition(_CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
                 sizes[row] = _CANDIDATES_PER_SEGMENT
             pieces.append(piece)
         wordings = np.concatenate(pieces)

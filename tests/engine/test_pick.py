@@ -23,7 +23,7 @@ def _log_norms(seed: int) -> list[str]:
     return [normalize(line) for line in log.splitlines()] + ["", "zzz unknown words only", *rng.sample(wordings, 20)]
 
 
-@pytest.mark.parametrize("cells", [1, 700, 1 << 16])  # one text per batch, a few, all at once
+@pytest.mark.parametrize("cells", [1, 1500, 1 << 16])  # one text at a time, six, all at once
 def test_texts_picked_together_get_the_candidates_each_gets_alone(monkeypatch: pytest.MonkeyPatch, cells: int) -> None:
     index = bundled_index()
     norms = _log_norms(5)
