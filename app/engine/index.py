@@ -247,7 +247,7 @@ class _ClauseCache(dict):
         idf = self.idf
         weights = {t: w for t in tokens if (w := idf[t]) > 0}
         scoped = self.scope is not None and self.scope.holds(text, tokens)
-        faint = any(w < PICK_MIN_IDF for w in weights.values())
+        faint = bool(weights) and min(weights.values()) < PICK_MIN_IDF
         clause = self[text] = Clause(text, weights, math.fsum(weights.values()), bool(_ADVICE.match(text)), scoped, faint)
         return clause
 
