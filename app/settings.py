@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     check_examples: bool = Field(default=True, description="Refuse a catalogue whose examples do not resolve (at start-up and reload).")
     parse_cache: bool = Field(default=True, description="Keep the parsed form of each catalogue YAML file as JSON in ERRDIAG_PARSE_CACHE_DIR, keyed by the file's content, so that loading an unchanged file again skips YAML parsing.")
     parse_cache_dir: Path | None = Field(default_factory=_default_parse_cache_dir, description="Directory of the parse cache (default `$XDG_CACHE_HOME/errdiag`, else `~/.cache/errdiag`); empty: no cache. If it cannot be written, the catalogue is parsed as without it.")
-    threshold: float = Field(default=0.6, ge=0, le=1, description="Confidence from which a diagnosis is `matched: true`.")
+    threshold: float = Field(default=0.6, ge=0, le=1, description="Confidence from which a diagnosis is `matched: true`; wordings that cannot reach 1 % are not compared.")
     default_limit: int = Field(default=3, ge=0, le=20, description="Runners-up returned when the request gives no limit.")
     max_limit: int = Field(default=20, ge=1, le=100, description="Largest `limit` a request may ask for.")
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Largest request body (413 above).")

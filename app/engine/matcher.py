@@ -10,7 +10,6 @@ Both layers feed one ranking of entries; ``Candidate.score`` is in [0, 1].
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from app.engine.cache import IndexCache
 from app.engine.index import Index, Variant, code_key
 from app.engine.normalize import holds_digit, normalize_all
-from app.engine.scoring import Picked, Scores, align, pick
+from app.engine.scoring import Picked, Scores, align, message_confidence, pick
 from app.engine.segments import ERRORISH as _ERRORISH
 from app.engine.segments import Segment, split_segments
 
@@ -277,11 +276,6 @@ def _scores(index: Index, norm: str, in_scope: bool, picked: dict[str, Picked]) 
     return align(index, norm, found, in_scope)
 
 
-def message_confidence(score: float) -> float:
-    """Map a message score to a confidence: a steep logistic, set by hand so that low scores carry almost none."""
-    return 1.0 / (1.0 + math.exp(-22.0 * (score - 0.68)))
-
-
 def _combine(codes: dict[str, CodeHit], messages: dict[str, MessageHit]) -> list[Candidate]:
     sharers: dict[str, int] = defaultdict(int)
     for hit in codes.values():
@@ -289,6 +283,8 @@ def _combine(codes: dict[str, CodeHit], messages: dict[str, MessageHit]) -> list
     candidates = []
     for entry_id in set(codes) | set(messages):
         code, msg = codes.get(entry_id), messages.get(entry_id)
+        if msg is None and code is not None and code.weak:
+            continue  # a weak code only supports a message match: alone, it is no evidence
         candidates.append(_candidate(entry_id, code, msg, sharers[code_key(code.code)] if code else 0))
     # Equal scores (entries sharing a wording) are ordered by id, so the answer never depends on hashing.
     return sorted(candidates, key=lambda c: (-c.score, -c.confidence, c.entry_id))

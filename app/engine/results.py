@@ -123,7 +123,10 @@ class DiagnoseResult(BaseModel):
     matched: bool
     lang: Lang = Field(description="Language of the texts of this answer.")
     diagnosis: Diagnosis | None
-    alternatives: list[Alternative]
+    alternatives: list[Alternative] = Field(description=(
+        "Runners-up, best first, at most `limit`: entries named by an error code, or whose wording could reach "
+        "1 % confidence (wordings that cannot are not compared, and never listed)."
+    ))
     catalog: CatalogInfo
 
 
@@ -136,7 +139,10 @@ class FoundError(BaseModel):
     context: dict[str, str] = Field(default_factory=dict, description="Job facts: job_id, operation, entity, status, start_time, end_time.")
     matched: bool
     diagnosis: Diagnosis | None
-    alternatives: list[Alternative]
+    alternatives: list[Alternative] = Field(description=(
+        "Runners-up, best first, at most `limit`: entries named by an error code, or whose wording could reach "
+        "1 % confidence (wordings that cannot are not compared, and never listed)."
+    ))
 
 
 class MultiDiagnoseResult(BaseModel):

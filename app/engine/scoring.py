@@ -8,6 +8,7 @@ depends on the normalised text alone, which is what lets ``match`` keep it in a 
 
 from __future__ import annotations
 
+import math
 import operator
 
 import numpy as np
@@ -16,7 +17,7 @@ from rapidfuzz import fuzz
 from app.engine.index import PICK_MIN_IDF, Clause, Index, Term, Variant
 from app.engine.normalize import tokenize
 
-__all__ = ["Picked", "Wording", "Scores", "align", "pick", "score_text"]
+__all__ = ["MIN_CONFIDENCE", "Picked", "Wording", "message_confidence", "Scores", "align", "pick", "score_text"]
 
 _CANDIDATES_PER_SEGMENT = 8
 _ALWAYS_ALIGNED = 3  # candidates aligned whatever their bound (the best and runners-up)
@@ -29,6 +30,17 @@ _CLAUSE_SHARE = 0.6  # share of a clause's weight a segment must hold to count f
 _GENERIC_VARIANT = 7.9  # idf weight under which a wording is too generic to be found inside other text
 _MIN_EVIDENCE = 10.0  # idf weight below which a segment cannot be fully "explained" (a few words prove little)
 _FIRST = operator.itemgetter(0)
+
+# A message score's confidence: a steep logistic, set by hand so that low scores carry almost none.
+_MIDPOINT, _STEEPNESS = 0.68, 22.0
+MIN_CONFIDENCE = 0.01  # a wording that cannot reach this confidence is not aligned: no runner-up, no match comes of it
+_LEAST_SCORE = _MIDPOINT - math.log(1.0 / MIN_CONFIDENCE - 1.0) / _STEEPNESS  # the score of that confidence (0.471)
+
+
+def message_confidence(score: float) -> float:
+    """Map a message score to a confidence in [0, 1]."""
+    return 1.0 / (1.0 + math.exp(-_STEEPNESS * (score - _MIDPOINT)))
+
 
 # A segment's scores depend on its normalised text alone: (variant number, score, fuzz, coverage, scoped) per
 # aligned variant, and whether the text names the catalogue's domain.
@@ -136,7 +148,14 @@ def _listed(terms: list[Term], recalls: list[float], sums: list[float], numbers:
 
 
 def _align_best(index: Index, norm: str, candidates: list[Wording], tokens: set[str]) -> tuple[tuple[int, float, float, float, bool], ...]:
-    """Align candidates, most promising first; stop once none left can come near the best."""
+    """Align candidates, most promising first; stop once none left can come near the best, or reach MIN_CONFIDENCE.
+
+    A wording whose best possible score (``limit``) is under MIN_CONFIDENCE's is not aligned: it could
+    only be a runner-up at a confidence of 0.000-0.009, and aligning such wordings took about a tenth
+    of a short message's time and most of a log's (its noise lines). The evaluation reports are the
+    same without them. (Dropping the aligned wordings that score under it would not be: a weak hit
+    still ranks the right entry first in some unmatched inputs.)
+    """
     planned = []
     variants = index.variants
     for recall, precision, vi, shared in candidates:
@@ -159,6 +178,8 @@ def _align_best(index: Index, norm: str, candidates: list[Wording], tokens: set[
     hits: list[tuple[int, float, float, float, bool]] = []
     best = 0.0
     for limit, recall, precision, vi, bounds in planned:
+        if limit < _LEAST_SCORE:
+            break  # it, and those after it, cannot reach MIN_CONFIDENCE
         if len(hits) >= _ALWAYS_ALIGNED and limit < best - _PRUNE_MARGIN:
             break
         # Sorted only for the candidates aligned; stable, so equal bounds keep the clauses' order.
@@ -168,7 +189,6 @@ def _align_best(index: Index, norm: str, candidates: list[Wording], tokens: set[
         if hit[1] > best:
             best = hit[1]
     return tuple(hits)
-
 
 def _clause_bound(clause: Clause, tokens: set[str]) -> float:
     """A clause's score with a perfect alignment (see ``_held``), from the weight of its tokens in the segment.

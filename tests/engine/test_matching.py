@@ -187,3 +187,37 @@ def test_an_unknown_input_gets_the_language_its_words_are_in() -> None:
     index = bundled_index()
     assert diagnose(index, "le fichier de configuration est introuvable et la tâche a été arrêtée").lang == "fr"
     assert diagnose(index, "the configuration file was not found and the task has been stopped").lang == "en"
+
+
+def test_wordings_that_cannot_reach_one_percent_confidence_are_not_aligned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only runners-up under 1 % confidence are lost; every match and every first entry stays."""
+    from app.engine import scoring
+    from bench.inputs import short_messages
+
+    index = bundled_index()
+    unknown = "Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)"
+    texts = [unknown, *short_messages(index, 300, seed=3)]
+    floored = [diagnose(index, text) for text in texts]
+    assert scoring.message_confidence(scoring._LEAST_SCORE) == pytest.approx(scoring.MIN_CONFIDENCE)
+    monkeypatch.setattr(scoring, "_LEAST_SCORE", -1.0)  # every candidate aligned
+    full = [diagnose(index, text) for text in texts]
+    assert floored[0].alternatives == [] and full[0].alternatives  # unknown: no list of entries at 0.0
+    dropped = 0
+    for a, b in zip(floored, full, strict=True):
+        assert a.matched == b.matched
+        assert (a.diagnosis and a.diagnosis.entry_id) == (b.diagnosis and b.diagnosis.entry_id)
+        kept = {alt.entry_id for alt in a.alternatives}
+        lost = [alt for alt in b.alternatives if alt.entry_id not in kept]
+        assert all(alt.confidence < scoring.MIN_CONFIDENCE for alt in lost)
+        dropped += len(lost)
+    assert dropped > 50
+
+
+def test_a_weak_code_alone_names_no_entry() -> None:
+    from app.engine.matcher import match
+
+    index = bundled_index()
+    entry = next(e for e in index.catalog if e.weak_codes)
+    ranked = match(index, f"job failed: {entry.weak_codes[0]}")
+    assert entry.id not in {c.entry_id for c in ranked if c.code is not None or c.message is None}
+    assert all(c.message is not None or (c.code is not None and not c.code.weak) for c in ranked)
