@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["Stats", "measure", "summarize", "percentile", "rss_mb", "peak_rss_mb", "mb"]
+__all__ = ["Stats", "measure", "measure_turns", "summarize", "percentile", "rss_mb", "peak_rss_mb", "mb"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,50 @@ def measure(fn: Callable[[Any], object], inputs: Sequence[Any], *, warmup: int, 
         if end > deadline:
             break
     return summarize(samples)
+
+
+def measure_turns(
+    runs: Sequence[tuple[Callable[[Any], object], Sequence[Any]]], *, warmup: int, seconds: float, turn_seconds: float,
+    clock: Callable[[], int] = time.perf_counter_ns,
+) -> list[Stats]:
+    """Time each function on its own inputs, in turns: one call per input, ``turn_seconds`` of calls per turn.
+
+    The functions take turns in alternate order (A B, B A, ...), each going on through its inputs where
+    its last turn stopped (from the start again once they are all used), until each has been timed for
+    ``seconds``. This machine's speed drifts by a fifth or more over tens of seconds, and a pool of
+    short inputs is gone through in two: measured one after the other, an engine and its baseline
+    could each fall in a different phase, and one pass in a slow phase or in a quick one. Every
+    function's first ``warmup`` inputs are called untimed first. A turn times at least one call.
+    """
+    for fn, inputs in runs:
+        if len(inputs) <= warmup:
+            raise ValueError(f"need more than {warmup} inputs, got {len(inputs)}")
+        for item in inputs[:warmup]:
+            fn(item)
+    gc.collect()
+    samples: list[list[int]] = [[] for _ in runs]
+    spent = [0] * len(runs)
+    position = [warmup] * len(runs)
+    budget, turn = int(seconds * 1e9), int(turn_seconds * 1e9)
+    order = list(range(len(runs)))
+    while True:  # at least one turn each, even with no time asked for
+        for k in order:
+            fn, inputs = runs[k]
+            ends = clock() + turn
+            while True:
+                item = inputs[position[k]]
+                position[k] = position[k] + 1 if position[k] + 1 < len(inputs) else warmup
+                start = clock()
+                fn(item)
+                end = clock()
+                samples[k].append(end - start)
+                spent[k] += end - start
+                if end >= ends or spent[k] >= budget:
+                    break
+        order.reverse()
+        if min(spent) >= budget:
+            break
+    return [summarize(taken) for taken in samples]
 
 
 def mb(byte_count: float) -> float:

@@ -16,7 +16,7 @@ from app.settings import Settings
 from bench.inproc import Sizes, run_inproc
 from bench.loadgen import LoadResult, merge_loads, parse_wrk
 from bench.serve_app import BARE_PATH, create_bench_app
-from bench.stats import measure
+from bench.stats import measure, measure_turns
 from bench.synth import write_catalog
 from bench.targets import TARGETS, check
 
@@ -119,3 +119,23 @@ def test_runs_taken_in_turns_merge_into_one_load() -> None:
     assert merge_loads([first]) is first
     without = merge_loads([parse_wrk(_WRK, 16), slow])  # no quantiles from one run: the larger figures
     assert (without.p50_ms, without.p99_ms) == (10.12, 20.01)
+
+
+def test_functions_timed_in_turns_alternate_and_go_on_where_they_stopped() -> None:
+    ticks = iter(range(0, 10**9, 100))  # a clock that moves 100 ns per reading: no sleeping, no machine speed
+    calls: list[str] = []
+    runs = [(lambda x: calls.append(f"a{x}"), list(range(5))), (lambda x: calls.append(f"b{x}"), list(range(10, 13)))]
+    # Each call reads 100 ns; a turn of 450 ns ends after the call that ends past it: three calls.
+    stats = measure_turns(runs, warmup=1, seconds=1500e-9, turn_seconds=450e-9, clock=lambda: next(ticks))
+    assert calls[:2] == ["a0", "b10"]  # the warm-up, untimed
+    assert calls[2:14] == [
+        "a1", "a2", "a3", "b11", "b12", "b11",  # A then B; b starts its inputs again past the warm-up
+        "b12", "b11", "b12", "a4", "a1", "a2",  # then B A, each where it stopped
+    ]
+    assert [s.n for s in stats] == [15, 15]  # 1,500 ns each
+    assert all(s.median_ms == 100 / 1e6 for s in stats)
+
+
+def test_a_turn_of_no_time_still_times_one_call_of_each() -> None:
+    stats = measure_turns([(str, [1, 2]), (repr, [3, 4])], warmup=1, seconds=0, turn_seconds=0)
+    assert [s.n for s in stats] == [1, 1]
