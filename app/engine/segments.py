@@ -44,12 +44,20 @@ def split_segments(text: str, *, max_segments: int, relevant: Callable[[str], bo
     Past ``max_segments``, the segments that ``relevant`` accepts (by default: lines that
     look like errors) are kept first.
     """
+    if len(text) < _PROSE_MIN and max_segments and "\n" not in text and "\r" not in text and _plain_line(text):
+        return [Segment(text, 0, len(text))]  # what the steps below make of one short line, sooner
     from_json = _json_segments(text)
     segments = from_json if from_json is not None else list(_line_segments(text))
     if from_json is None and 0 < len(text.strip()) <= _WHOLE_MAX and "\n" in text.strip():
         # A message wrapped over several lines is also read whole.
         segments.append(Segment(" ".join(text.split()), 0, len(text)))
     return _dedupe(segments, max_segments, relevant or ERRORISH.search)
+
+
+def _plain_line(text: str) -> bool:
+    """A line that holds something and does not open as JSON does."""
+    stripped = text.lstrip()
+    return bool(stripped) and stripped[0] not in "{["
 
 
 def _line_segments(text: str) -> Iterator[Segment]:

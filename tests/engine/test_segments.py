@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from app.engine.segments import split_segments
 
 PREFIX = "2026-11-25T21:59:25.505Z ERROR [BackupJob c89b5a23-ead2-a5f8-68fe-e687194fc877] "
@@ -26,3 +29,15 @@ def test_sentences_end_at_a_stop_followed_by_a_space() -> None:
     assert parts == [first, second, "contactez le support sinon."]  # "Réessayez;" is too short to stand alone
     for segment in split_segments(line, max_segments=100):
         assert line[segment.start : segment.end] == segment.text  # offsets name the sentence in the input
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet="ab {[\"'.: \t\u00a0é1", max_size=170))
+def test_a_short_single_line_is_cut_as_the_general_steps_cut_it(text: str) -> None:
+    from app.engine import segments
+
+    general = segments._json_segments(text)
+    if general is None:
+        general = list(segments._line_segments(text))
+    assert split_segments(text, max_segments=2000) == segments._dedupe(general, 2000, segments.ERRORISH.search)
+    assert split_segments(text, max_segments=0) == []
