@@ -78,7 +78,6 @@ class Term:
 
     idf: float
     variants: np.ndarray  # ids of the variants holding it (int32)
-    variant_weights: np.ndarray  # its idf once per variant (float64), for one bincount per segment
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +226,7 @@ class _TokenCache(dict):
 def _terms(idf: dict[str, float], table: TokenTable) -> dict[str, Term]:
     """Postings of every weighted token: the variants that hold it (each Term owns its arrays, not views of one)."""
     return {
-        token: Term(idf[token], ids.copy(), np.full(len(ids), idf[token], dtype=np.float64))
+        token: Term(idf[token], ids.copy())
         for token, ids in zip(table.vocabulary, table.postings(), strict=True)
         if idf[token] > 0
     }
