@@ -224,7 +224,7 @@ class _TokenCache(dict):
 
 
 def _terms(idf: dict[str, float], table: TokenTable) -> dict[str, Term]:
-    """Postings of every weighted token: the variants that hold it (each Term owns its arrays, not views of one)."""
+    """Postings of every weighted token: the variants that hold it (each Term owns its array, not a view of one)."""
     return {
         token: Term(idf[token], ids.copy())
         for token, ids in zip(table.vocabulary, table.postings(), strict=True)

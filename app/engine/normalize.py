@@ -152,14 +152,9 @@ def normalize_all(texts: list[str]) -> list[str]:
         return [normalize(text) for text in texts]
     folded = [_fold(text) for text in texts]
     joined = [i for i, text in enumerate(folded) if "\n" not in text]
-    if len(joined) > 1:
-        masked = mask("\n".join([folded[i] for i in joined])).split("\n")
-        if len(masked) == len(joined):  # always, as argued above; a text masked alone otherwise
-            for i, text in zip(joined, masked, strict=True):
-                folded[i] = " ".join(text.split())
-            done = set(joined)
-            return [text if i in done else " ".join(mask(text).split()) for i, text in enumerate(folded)]
-    return [" ".join(mask(text).split()) for text in folded]
+    pieces = mask("\n".join([folded[i] for i in joined])).split("\n")
+    masked = dict(zip(joined, pieces, strict=True)) if len(pieces) == len(joined) else {}  # always, as argued above
+    return [" ".join((masked[i] if i in masked else mask(text)).split()) for i, text in enumerate(folded)]
 
 
 def tokenize(normalized: str) -> list[str]:

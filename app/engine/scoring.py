@@ -1,8 +1,8 @@
-"""Scoring one normalised text against the catalogue's wordings.
+"""Scoring normalised texts against the catalogue's wordings.
 
-The text picks candidate wordings through the token index (rare tokens weigh more; a wording must
+A text picks candidate wordings (``pick``, several texts at once) through the token index (rare tokens weigh more; a wording must
 share at least a fifth of its weight with the text), then rapidfuzz aligns the clauses of the most
-promising candidates inside the text, stopping once none left can come near the best. The result
+promising candidates inside the text (``align``), stopping once none left can come near the best. The result
 depends on the normalised text alone, which is what lets ``match`` keep it in a memo.
 """
 
@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from app.engine.index import PICK_MIN_IDF, Clause, Index, Term, Variant
 from app.engine.normalize import tokenize
 
-__all__ = ["MIN_CONFIDENCE", "Picked", "Wording", "message_confidence", "Scores", "align", "pick", "score_text"]
+__all__ = ["MIN_CONFIDENCE", "Picked", "Wording", "message_confidence", "Scores", "align", "pick"]
 
 _CANDIDATES_PER_SEGMENT = 8
 _ALWAYS_ALIGNED = 3  # candidates aligned whatever their bound (the best and runners-up)
@@ -52,16 +52,11 @@ _BATCH_CELLS = 1 << 16  # (text, wording) sums counted at once when several text
 _BATCH_MIN = 4  # texts from which picking them together pays (measured: 2 texts take 20% longer together, 4 take 10% less)
 
 
-def score_text(index: Index, norm: str, in_scope: bool) -> Scores:
-    """Rank variants by the share of their weight the text holds, then align the best few.
+def align(index: Index, norm: str, picked: Picked, in_scope: bool) -> Scores:
+    """The scores of a text from its candidates (``pick``).
 
     Whether the text names the domain is only looked at when ``in_scope`` is false.
     """
-    return align(index, norm, pick(index, [norm])[0], in_scope)
-
-
-def align(index: Index, norm: str, picked: Picked, in_scope: bool) -> Scores:
-    """The scores of a text from its candidates (``pick``): ``score_text`` in two steps."""
     tokens, candidates = picked
     scoped = not in_scope and index.scope.holds(norm, tokens)
     if not candidates:
@@ -112,7 +107,7 @@ def _candidates(index: Index, rows: list[list[Term]]) -> list[list[Wording]]:
         recall = shared * index.inverse_weights
         (best,) = (recall >= _MIN_COVERAGE).nonzero()  # np.flatnonzero without its wrapper
         if len(best) > _CANDIDATES_PER_SEGMENT:
-            best = best[(-recall[best]).argpartition(_CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
+            best = _best_eight(recall, best)
         if len(best):
             found[row] = _listed(rows[row], recall[best].tolist(), shared[best].tolist(), best.tolist())
         return found
@@ -124,13 +119,13 @@ def _candidates(index: Index, rows: list[list[Term]]) -> list[list[Wording]]:
     texts, wordings = (recall >= _MIN_COVERAGE).nonzero()
     sizes = np.bincount(texts, minlength=len(live)).tolist()
     if max(sizes) > _CANDIDATES_PER_SEGMENT:
-        # Past eight, a text's best eight by recall: argpartition over its own candidates, as when picked alone.
+        # Past eight, a text's best eight among its own candidates, as when picked alone.
         pieces, end = [], 0
         for row, size in enumerate(sizes):
             start, end = end, end + size
             piece = wordings[start:end]
             if size > _CANDIDATES_PER_SEGMENT:
-                piece = piece[(-recall[row][piece]).argpartition(_CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
+                piece = _best_eight(recall[row], piece)
                 sizes[row] = _CANDIDATES_PER_SEGMENT
             pieces.append(piece)
         wordings = np.concatenate(pieces)
@@ -142,6 +137,11 @@ def _candidates(index: Index, rows: list[list[Term]]) -> list[list[Wording]]:
         if size:
             found[row] = _listed(rows[row], recalls[start:end], sums[start:end], numbers[start:end])
     return found
+
+
+def _best_eight(recall: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """The candidates (wording numbers) of the eight highest recalls, in argpartition's order."""
+    return candidates[(-recall[candidates]).argpartition(_CANDIDATES_PER_SEGMENT)[:_CANDIDATES_PER_SEGMENT]]
 
 
 def _listed(terms: list[Term], recalls: list[float], sums: list[float], numbers: list[int]) -> list[Wording]:

@@ -56,8 +56,11 @@ def split_segments(text: str, *, max_segments: int, relevant: Callable[[str], bo
 
 def _plain_line(text: str) -> bool:
     """A line that holds something and does not open as JSON does."""
-    stripped = text.lstrip()
-    return bool(stripped) and stripped[0] not in "{["
+    return bool(text.strip()) and not _opens_as_json(text)
+
+
+def _opens_as_json(text: str) -> bool:
+    return text.lstrip()[:1] in ("{", "[")
 
 
 def _line_segments(text: str) -> Iterator[Segment]:
@@ -112,8 +115,7 @@ def _dedupe(segments: list[Segment], limit: int, relevant: Callable[[str], objec
 
 
 def _json_segments(text: str) -> list[Segment] | None:
-    stripped = text.lstrip()
-    if stripped[:1] not in ("{", "["):
+    if not _opens_as_json(text):
         return None
     try:
         document = json.loads(text)
